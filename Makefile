@@ -1,0 +1,74 @@
+# One-command set-up: `make book` builds the course, `make test` checks everything.
+# Needs only Python 3.11+, git and make (browser tests also need Chromium: see .ci/run).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SITE   := _build/html
+JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
+JOBS   ?= 2
+
+.PHONY: help install book test lint format check unit notebooks build-strict browser bench lab clean
+
+help:
+	@echo "make book   - install, execute every notebook and build the HTML book into $(SITE)"
+	@echo "make test   - install, then lint, quiz/data checks, unit tests, notebooks, strict build, browser tests"
+	@echo "make lab    - JupyterLab on book/ with the course environment (instructors)"
+	@echo "make bench  - build, execution and page-size benchmarks"
+	@echo "make clean  - remove the build and caches (keeps .venv)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+book: install
+	$(JB)
+	@echo
+	@echo "The book is built. Open $(CURDIR)/$(SITE)/index.html in a browser"
+	@echo "(or serve it: $(BIN)/python -m http.server -d $(SITE) 8000)."
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(BIN)/coursekit check
+
+unit: install
+	$(BIN)/pytest -q -n $(JOBS) -m "not browser" tests
+
+notebooks: install
+	$(BIN)/pytest -q -n $(JOBS) --nbmake --nbmake-timeout=30 book
+
+build-strict: install
+	rm -rf $(SITE)
+	$(JB)
+
+browser: install
+	$(BIN)/pytest -q -m browser tests/browser
+
+test: install lint check unit notebooks build-strict browser
+	@echo "All checks passed."
+
+bench: install
+	$(BIN)/python tests/bench.py
+
+lab: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,lab]"
+	cd book && ../$(BIN)/jupyter lab
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache .hypothesis .jupyter_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
