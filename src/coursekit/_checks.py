@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from numbers import Real
 
 __all__ = [
+    "require_bool",
     "require_choice",
     "require_confidence",
     "require_finite",
@@ -89,6 +90,13 @@ def require_int_at_least(name: str, value: object, minimum: int) -> int:
 def require_confidence(name: str, value: object) -> float:
     """Return a confidence level strictly between 0 and 1 (e.g. 0.95)."""
     return require_open_unit_interval(name, value)
+
+
+def require_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (not merely truthy)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
 
 
 def require_choice(name: str, value: object, choices: Iterable[str]) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import (
+    require_bool,
     require_choice,
     require_int_at_least,
     require_positive,
@@ -62,8 +63,7 @@ class Phase:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError(f"name must be a non-empty string, got {self.name!r}")
         require_int_at_least("trials", self.trials, 1)
-        if not isinstance(self.reinforced, bool):
-            raise ValueError(f"reinforced must be True or False, got {self.reinforced!r}")
+        require_bool("reinforced", self.reinforced)
         if not isinstance(self.context, str) or not self.context.strip():
             raise ValueError(f"context must be a non-empty string, got {self.context!r}")
 

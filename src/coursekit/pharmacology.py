@@ -61,6 +61,16 @@ def _with_notice(text: str) -> str:
     return f"{text}\n[{TEACHING_NOTICE}]"
 
 
+def _require_text(name: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string")
+
+
+def _require_source(value: object) -> None:
+    if not isinstance(value, Source):
+        raise ValueError(f"source must be a Source, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a parameter comes from.
@@ -77,8 +87,7 @@ class Source:
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not _KEY_PATTERN.match(self.key):
             raise ValueError(f"key must be a bibliography key like 'chong2006', got {self.key!r}")
-        if not isinstance(self.note, str) or not self.note.strip():
-            raise ValueError("note must be a non-empty string")
+        _require_text("note", self.note)
         if self.confidence not in _CONFIDENCE:
             raise ValueError(
                 f"confidence must be one of 'H', 'V', 'M', 'P'; got {self.confidence!r}"
@@ -101,14 +110,12 @@ class PKParameters:
     source: Source
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError("name must be a non-empty string")
+        _require_text("name", self.name)
         require_positive("ka_per_h", self.ka_per_h)
         require_positive("half_life_h", self.half_life_h)
         require_positive("volume_l", self.volume_l)
         require_unit_interval("bioavailability", self.bioavailability)
-        if not isinstance(self.source, Source):
-            raise ValueError(f"source must be a Source, got {self.source!r}")
+        _require_source(self.source)
 
     @property
     def ke_per_h(self) -> float:
@@ -158,8 +165,7 @@ class Route:
     ka_per_h: float = math.inf
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError("name must be a non-empty string")
+        _require_text("name", self.name)
         f = require_unit_interval("bioavailability", self.bioavailability)
         low = require_unit_interval("low", self.low)
         high = require_unit_interval("high", self.high)
@@ -169,8 +175,7 @@ class Route:
             )
         if self.ka_per_h != math.inf:
             require_positive("ka_per_h", self.ka_per_h)
-        if not isinstance(self.source, Source):
-            raise ValueError(f"source must be a Source, got {self.source!r}")
+        _require_source(self.source)
 
     def __repr__(self) -> str:
         return _with_notice(

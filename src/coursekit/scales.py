@@ -33,6 +33,8 @@ __all__ = [
 
 N_ITEMS = 20
 ENDORSED_AT = 2  # an item rated 2 ("moderately") or higher counts as endorsed / present
+_MAX_RATING = 4
+_MAX_TOTAL = N_ITEMS * _MAX_RATING
 
 PCL5_CLUSTERS: dict[str, tuple[int, ...]] = {
     "B": (1, 2, 3, 4, 5),
@@ -69,17 +71,15 @@ def _check_items(items: object) -> tuple[int, ...]:
         raise ValueError(f"items must be a sequence of {N_ITEMS} ratings, got {items!r}")
     if len(items) != N_ITEMS:
         raise ValueError(f"items must contain exactly {N_ITEMS} ratings, got {len(items)}")
-    out = []
-    for number, value in enumerate(items, start=1):
-        if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= 4:
-            raise ValueError(f"item {number} must be an integer from 0 to 4, got {value!r}")
-        out.append(int(value))
-    return tuple(out)
+    return tuple(
+        _check_score(f"item {n}", value, _MAX_RATING) for n, value in enumerate(items, start=1)
+    )
 
 
-def _check_total(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= 80:
-        raise ValueError(f"{name} must be an integer from 0 to 80, got {value!r}")
+def _check_score(name: str, value: object, high: int) -> int:
+    """Return ``value`` as an int if it is an integer from 0 to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= high:
+        raise ValueError(f"{name} must be an integer from 0 to {high}, got {value!r}")
     return int(value)
 
 
@@ -118,7 +118,7 @@ def score_pcl5(items: Sequence[int], cutpoint: int = PCL5_CUTPOINT) -> PCL5Resul
     Floats (even 2.0), booleans and None are rejected, so data-entry errors surface.
     """
     values = _check_items(items)
-    cut = _check_total("cutpoint", cutpoint)
+    cut = _check_score("cutpoint", cutpoint, _MAX_TOTAL)
     clusters = {k: sum(values[i - 1] for i in idx) for k, idx in PCL5_CLUSTERS.items()}
     endorsed = {
         k: sum(values[i - 1] >= ENDORSED_AT for i in idx) for k, idx in PCL5_CLUSTERS.items()
@@ -151,7 +151,7 @@ def caps5_band(total: int) -> str:
     These bands come from a secondary summary of the MDMA trials (confidence M):
     flag them as such when citing.
     """
-    value = _check_total("total", total)
+    value = _check_score("total", total, _MAX_TOTAL)
     return next(label for low, high, label in CAPS5_BANDS if low <= value <= high)
 
 

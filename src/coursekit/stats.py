@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from coursekit._checks import (
+    require_bool,
     require_choice,
     require_confidence,
     require_finite,
@@ -630,8 +631,7 @@ def nnt(
     n2 = require_int_at_least("n2", n2, 1)
     confidence = require_confidence("confidence", confidence)
     method = require_choice("method", method, ("wald", "newcombe"))
-    if not isinstance(events_are_good, bool):
-        raise ValueError(f"events_are_good must be True or False, got {events_are_good!r}")
+    require_bool("events_are_good", events_are_good)
     rd = _rd(p1, n1, p2, n2, confidence, method)
     sign = 1.0 if events_are_good else -1.0
     gain = sign * rd.value

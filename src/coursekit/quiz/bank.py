@@ -449,6 +449,12 @@ def _line(value: object, fallback: int | None) -> int | None:
     return getattr(value, "line", None) or fallback
 
 
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    """A ``" (did you mean 'x'?)"`` hint naming the option closest to ``word``, or ``""``."""
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _text(
     raw: Mapping[str, Any],
     key: str,
@@ -506,6 +512,23 @@ def _mapping_list(
     return entries
 
 
+def _entries(
+    raw: Mapping[str, Any],
+    key: str,
+    fields: Sequence[str],
+    out: _Collector,
+    *,
+    item_id: str,
+    line: int | None,
+) -> Iterator[tuple[int, Mapping[str, Any], dict[str, Any]]]:
+    """Yield ``(number, entry, where)`` for each mapping of the list ``key``, after
+    flagging its unknown fields; ``where`` holds the keyword arguments of :func:`_text`."""
+    for n, entry in enumerate(_mapping_list(raw, key, out, item_id=item_id, line=line), 1):
+        where = dict(where=f"{key}[{n}].", item_id=item_id, line=_line(entry, line))
+        _unknown_fields(entry, fields, out, **where)
+        yield n, entry, where
+
+
 def _unknown_fields(
     raw: Mapping[str, Any],
     allowed: Iterable[str],
@@ -518,8 +541,7 @@ def _unknown_fields(
     allowed = tuple(allowed)
     for key in raw:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _did_you_mean(str(key), allowed)
             out.add(
                 f"unknown field {where + str(key)!r}{hint}; allowed: {', '.join(allowed)}",
                 line=line,
@@ -542,23 +564,15 @@ def _parse_choices(
     raw: Mapping[str, Any], kind: str, out: _Collector, item_id: str, line: int | None
 ) -> tuple[Choice, ...]:
     choices = []
-    for n, entry in enumerate(_mapping_list(raw, "options", out, item_id=item_id, line=line), 1):
-        eline = _line(entry, line)
-        _unknown_fields(
-            entry,
-            ("text", "correct", "feedback"),
-            out,
-            where=f"options[{n}].",
-            item_id=item_id,
-            line=eline,
-        )
-        text = _text(entry, "text", out, where=f"options[{n}].", item_id=item_id, line=eline)
-        fb = _text(entry, "feedback", out, where=f"options[{n}].", item_id=item_id, line=eline)
+    fields = ("text", "correct", "feedback")
+    for n, entry, where in _entries(raw, "options", fields, out, item_id=item_id, line=line):
+        text = _text(entry, "text", out, **where)
+        fb = _text(entry, "feedback", out, **where)
         correct = entry.get("correct", False)
         if not isinstance(correct, bool):
             out.add(
                 f"options[{n}].correct must be true or false, got {correct!r}",
-                line=eline,
+                line=where["line"],
                 item_id=item_id,
             )
             correct = False
@@ -750,9 +764,8 @@ def _parse_order(
     base: dict[str, Any],
 ) -> OrderItem:
     steps = []
-    for n, entry in enumerate(_mapping_list(raw, "sequence", out, item_id=item_id, line=line), 1):
-        where = dict(where=f"sequence[{n}].", item_id=item_id, line=_line(entry, line))
-        _unknown_fields(entry, ("text", "feedback"), out, **where)
+    fields = ("text", "feedback")
+    for _n, entry, where in _entries(raw, "sequence", fields, out, item_id=item_id, line=line):
         steps.append(
             Step(_text(entry, "text", out, **where), _text(entry, "feedback", out, **where))
         )
@@ -785,26 +798,19 @@ def _parse_match(
                 for issue in markdown.problems(c):
                     out.add(f"categories: {issue}", line=line, item_id=item_id)
     pairs = []
-    for n, entry in enumerate(_mapping_list(raw, "pairs", out, item_id=item_id, line=line), 1):
-        eline = _line(entry, line)
-        where = f"pairs[{n}]."
-        _unknown_fields(
-            entry, ("text", "category", "feedback"), out, where=where, item_id=item_id, line=eline
-        )
-        text = _text(entry, "text", out, where=where, item_id=item_id, line=eline)
-        category = _text(
-            entry, "category", out, where=where, item_id=item_id, line=eline, markup=False
-        )
+    fields = ("text", "category", "feedback")
+    for n, entry, where in _entries(raw, "pairs", fields, out, item_id=item_id, line=line):
+        text = _text(entry, "text", out, **where)
+        category = _text(entry, "category", out, markup=False, **where)
         if category and categories and category not in categories:
-            close = difflib.get_close_matches(category, categories, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _did_you_mean(category, categories)
             out.add(
                 f"pairs[{n}] ({text!r}) uses unknown category {category!r}{hint}; "
                 f"categories: {', '.join(map(repr, categories))}",
-                line=eline,
+                line=where["line"],
                 item_id=item_id,
             )
-        fb = _text(entry, "feedback", out, where=where, item_id=item_id, line=eline)
+        fb = _text(entry, "feedback", out, **where)
         pairs.append(Pair(text, category, fb))
     _unique_texts([p.text for p in pairs], "statement", out, item_id=item_id, line=line)
     return MatchItem(**base, categories=tuple(categories), pairs=tuple(pairs))
@@ -968,8 +974,7 @@ def _check_sources(
             if key.casefold() in folded:
                 hint = f" (the bibliography spells it {folded[key.casefold()]!r})"
             else:
-                close = difflib.get_close_matches(key, list(bib.labels), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = _did_you_mean(key, list(bib.labels))
             problems.append(
                 Problem(
                     shown,

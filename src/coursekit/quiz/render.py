@@ -74,18 +74,20 @@ def _key_stream(seed: str, n: int) -> bytes:
     return bytes(out)
 
 
+def _xor(data: bytes, seed: str) -> bytes:
+    """XOR ``data`` with the key stream of ``seed`` (its own inverse)."""
+    return bytes(a ^ b for a, b in zip(data, _key_stream(seed, len(data)), strict=True))
+
+
 def encode_payload(data: Any, seed: str) -> str:
     """Encode JSON-able ``data`` for a ``data-quiz-payload`` attribute."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    mixed = bytes(a ^ b for a, b in zip(raw, _key_stream(seed, len(raw)), strict=True))
-    return base64.b64encode(mixed).decode("ascii")
+    return base64.b64encode(_xor(raw, seed)).decode("ascii")
 
 
 def decode_payload(token: str, seed: str) -> Any:
     """Invert :func:`encode_payload` (what quiz.js does in the browser)."""
-    mixed = base64.b64decode(token)
-    raw = bytes(a ^ b for a, b in zip(mixed, _key_stream(seed, len(mixed)), strict=True))
-    return json.loads(raw.decode("utf-8"))
+    return json.loads(_xor(base64.b64decode(token), seed).decode("utf-8"))
 
 
 def payload_seed(quiz_id: str, item_id: str) -> str:
