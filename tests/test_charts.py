@@ -299,3 +299,22 @@ def test_builders_reject_non_frames_and_empty_frames() -> None:
         charts.comparison([{"treatment": "a"}])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one row"):
         charts.timeline(data.load("timeline").iloc[:0])
+
+
+def test_builders_keep_text_labels_of_filtered_frames() -> None:
+    """A filtered frame keeps its original index; labels must survive it."""
+    import pandas as pd
+
+    from coursekit import charts
+
+    frame = pd.DataFrame(
+        {
+            "therapy": ["CT", "PE", "CPT", "EMDR"],
+            "dropout": [9.0, 22.0, 30.0, 18.0],
+            "kind": ["cognitive", "exposure", "cognitive", "other"],
+        }
+    )
+    subset = frame[frame["dropout"] > 10]  # index 1, 2, 3
+    chart = charts.grouped_bars(subset, x="therapy", y="dropout", color="kind")
+    rows = next(iter(chart.spec["datasets"].values()))
+    assert [r["therapy"] for r in rows] == ["PE", "CPT", "EMDR"]

@@ -278,9 +278,10 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
+    df = df.loc[:, ~df.columns.duplicated()]  # a column may serve two channels
     out = {}
     for col in df.columns:
-        s = df[col]
+        s = df[col].reset_index(drop=True)
         if pd.api.types.is_bool_dtype(s.dtype) and s.isna().any():
             out[col] = s.astype(object).where(s.notna(), None)
         elif pd.api.types.is_bool_dtype(s.dtype):
