@@ -482,24 +482,24 @@ def forest_chart(
         .mark_rule(color=PALETTE[1], strokeWidth=2.5, strokeDash=[6, 3])
         .encode(x="ci_low:Q", x2="ci_high:Q", y=y)
     )
-    plot = alt.layer(zero, lines, squares, diamond, pi).properties(width=340, height=height)
+    plot = alt.layer(zero, lines, squares, diamond, pi).properties(width=270, height=height)
     rows = base.transform_filter("datum.part != 'diamond'")
     names = (
-        rows.mark_text(align="right", fontSize=13, limit=230)
-        .encode(text="label:N", y=y, x=alt.value(230))
-        .properties(width=230, height=height)
+        rows.mark_text(align="right", fontSize=13, limit=170)
+        .encode(text="label:N", y=y, x=alt.value(170))
+        .properties(width=170, height=height)
     )
     column = alt.layer(
         rows.mark_text(align="left", fontSize=13).encode(text="text:N", y=y, x=alt.value(0)),
         rows.mark_text(align="right", fontSize=13).encode(
-            text="weight_text:N", y=y, x=alt.value(200)
+            text="weight_text:N", y=y, x=alt.value(185)
         ),
     ).properties(
-        width=200, height=height, title=alt.TitleParams("Estimate [CI]   weight", fontSize=13)
+        width=185, height=height, title=alt.TitleParams("Estimate [CI]   weight", fontSize=13)
     )
     return alt.vconcat(
         alt.hconcat(names, plot, column, spacing=12),
-        _text_panel(base, "summary", lines=4, width=700),
+        _text_panel(base, "summary", lines=4, width=620),
         title=_title(title),
     )
 
@@ -818,10 +818,10 @@ def timeline_chart(
     message = (
         base.transform_filter("datum.part == 'message'")
         .mark_text(fontSize=16, color=_TEXT, lineBreak="\n")
-        .encode(text="message:N", x=alt.value(_WIDTH / 2), y=alt.value(height / 2))
+        .encode(text="message:N", x=alt.value((_WIDTH - 40) / 2), y=alt.value(height / 2))
     )
     return alt.layer(points, message).properties(
-        width=_WIDTH + 80, height=height, title=_title(title)
+        width=_WIDTH - 40, height=height, title=_title(title)
     )
 
 

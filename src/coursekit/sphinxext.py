@@ -5,6 +5,10 @@
 * Starts every page in light mode unless the reader chose otherwise.
 * Names the sidebar's expand/collapse toggles for screen readers: the theme
   renders them as empty ``<summary>`` elements.
+* Repairs two accessibility faults in generated page bodies: myst-nb labels
+  "show code" toggles with an ``aria-label`` that hides their visible text, and
+  docutils marks bibliography entries with the deprecated ``doc-biblioentry``
+  role inside a ``role="list"`` container, which then has no list items.
 * Keeps outputs fresh: notebooks are executed when Sphinx reads them, and
   Sphinx only re-reads pages whose source changed. When ``coursekit`` itself
   (code, datasets, static assets) or a quiz bank changes, every page is re-read
@@ -44,11 +48,25 @@ def _name_toggles(html: str) -> str:
     return str(soup)
 
 
+_BODY_FIXES = (
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+)
+
+
+def _fix_body(body: str) -> str:
+    for old, new in _BODY_FIXES:
+        body = body.replace(old, new)
+    return body
+
+
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [a for a in context[key] if not _is_thebe(a)]
     context.setdefault("default_mode", "light")
+    if isinstance(context.get("body"), str):
+        context["body"] = _fix_body(context["body"])
     generate = context.get("generate_toctree_html")
     if callable(generate) and not getattr(generate, "_ck_wrapped", False):
 

@@ -154,7 +154,10 @@ def run_axe(page: object) -> list[dict]:
     page.add_script_tag(content=axe_source())
     result = page.evaluate(
         """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+            const r = await axe.run(document, {
+                resultTypes: ['violations'],
+                rules: {'label-content-name-mismatch': {enabled: true}},
+            });
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
         }"""

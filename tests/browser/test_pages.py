@@ -44,12 +44,16 @@ def test_site_has_pages(site_dir: Path) -> None:
     assert site_dir / "book" / "index.html" in pages
 
 
-def test_every_page_offline_over_http(site_dir: Path, http_base: str, new_page) -> None:
+def test_every_page_offline_over_http_and_accessible(
+    site_dir: Path, http_base: str, new_page
+) -> None:
     problems: list[str] = []
     for path in site_pages(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         page, log = new_page()
         problems += _check_page(page, log, f"{http_base}/{rel}", rel)
+        for v in run_axe(page):
+            problems.append(f"{rel}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
         page.close()
     assert not problems, "\n".join(problems)
 
@@ -59,18 +63,5 @@ def test_every_page_offline_from_disk(site_dir: Path, new_page) -> None:
     for path in site_pages(site_dir):
         page, log = new_page(allow=())
         problems += _check_page(page, log, path.as_uri(), path.name)
-        page.close()
-    assert not problems, "\n".join(problems)
-
-
-def test_no_serious_accessibility_violations(site_dir: Path, http_base: str, new_page) -> None:
-    problems: list[str] = []
-    for path in site_pages(site_dir):
-        rel = path.relative_to(site_dir).as_posix()
-        page, _log = new_page()
-        page.goto(f"{http_base}/{rel}", wait_until="load")
-        _wait_for_charts(page)
-        for v in run_axe(page):
-            problems.append(f"{rel}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
         page.close()
     assert not problems, "\n".join(problems)

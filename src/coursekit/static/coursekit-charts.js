@@ -39,6 +39,30 @@
     });
   }
 
+  function hideEmptyMarks(figure) {
+    // A layer whose data a control has filtered away leaves an empty mark group
+    // that Vega still exposes as a graphic with no name; hide it from the
+    // accessibility tree until it has content again.
+    figure.querySelectorAll(".ck-chart-view svg g[role='graphics-symbol']").forEach(function (g) {
+      if (g.childElementCount === 0) {
+        g.setAttribute("aria-hidden", "true");
+      } else if (g.getAttribute("aria-hidden") === "true") {
+        g.removeAttribute("aria-hidden");
+      }
+    });
+  }
+
+  function makeScrollable(figure) {
+    // On narrow screens a chart may be wider than the page: let keyboard users
+    // scroll it, and name the scrollable region.
+    if (figure.scrollWidth > figure.clientWidth + 1 && !figure.hasAttribute("tabindex")) {
+      var title = figure.querySelector(".ck-chart-view svg") || figure;
+      figure.setAttribute("tabindex", "0");
+      figure.setAttribute("role", "region");
+      figure.setAttribute("aria-label", (title.getAttribute("aria-label") || "Chart") + " (scrolls sideways)");
+    }
+  }
+
   function render(figure) {
     if (figure.getAttribute("data-ck-state")) return;
     var specEl = figure.querySelector("script.ck-chart-spec");
@@ -58,6 +82,11 @@
       .vegaEmbed(view, spec, { actions: false, renderer: "svg", tooltip: true })
       .then(function (result) {
         labelBindings(figure);
+        hideEmptyMarks(figure);
+        makeScrollable(figure);
+        new MutationObserver(function () {
+          hideEmptyMarks(figure);
+        }).observe(view, { childList: true, subtree: true });
         figure.ckView = result.view;
         figure.setAttribute("data-ck-state", "rendered");
       })
