@@ -197,3 +197,95 @@ def test_no_serious_accessibility_violations(site: Path, new_page: Callable) -> 
     )
     serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
     assert serious == [], serious
+
+
+def _builder_charts() -> dict[str, charts.StaticChart]:
+    """Every chart builder, on small test frames."""
+    import pandas as pd
+
+    trials = pd.DataFrame(
+        {
+            "label": ["Trial A", "Trial B", "Trial C"],
+            "effect": [0.4, 0.8, 0.2],
+            "variance": [0.04, 0.06, 0.09],
+        }
+    )
+    events = data.load("timeline")
+    therapies = pd.DataFrame(
+        {
+            "label": ["Therapy A", "Therapy B", "Therapy C"],
+            "dropout_pct": [9.0, 22.0, 30.0],
+            "effect_size": [1.1, 1.3, 1.2],
+        }
+    )
+    comparison = pd.DataFrame(
+        {
+            "treatment": ["A", "A", "B", "B"],
+            "dimension": ["sessions", "hours"] * 2,
+            "value": ["3", "8", "6", "2"],
+        }
+    )
+    bars = pd.DataFrame(
+        {
+            "group": ["women", "men", "women", "men"],
+            "measure": ["lifetime"] * 2 + ["year"] * 2,
+            "pct": [4.3, 1.4, 1.7, 1.0],
+        }
+    )
+    return {
+        "b-forest": charts.forest(trials),
+        "b-funnel": charts.funnel([0.4, 0.8, 0.2], [0.2, 0.25, 0.3], ["A", "B", "C"]),
+        "b-bars": charts.grouped_bars(bars, x="measure", y="pct", color="group"),
+        "b-timeline": charts.timeline(events),
+        "b-dropout": charts.dropout_effect(therapies),
+        "b-comparison": charts.comparison(comparison),
+    }
+
+
+def test_every_chart_builder_renders_offline_and_accessibly(
+    tmp_path: Path, new_page: Callable
+) -> None:
+    import axe_playwright_python
+
+    for name in SCRIPTS:
+        shutil.copy(STATIC / "vendor" / name, tmp_path / name)
+    shutil.copy(STATIC / "coursekit-charts.js", tmp_path / "coursekit-charts.js")
+    built = _builder_charts()
+    figures = "\n".join(
+        f'<section id="{key}"><h2>{key}</h2>{chart.to_html()}</section>'
+        for key, chart in built.items()
+    )
+    scripts = "".join(f'<script src="{n}"></script>' for n in [*SCRIPTS, "coursekit-charts.js"])
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Builders</title>'
+        f"</head><body><main><h1>Chart builders</h1>{figures}</main>{scripts}</body></html>",
+        encoding="utf-8",
+    )
+    page, log = new_page(allow=())
+    page.goto((tmp_path / "index.html").as_uri(), wait_until="load")
+    page.wait_for_function(
+        f"""() => {{ const f = [...document.querySelectorAll('figure.ck-chart')];
+                   return f.length === {len(built)} &&
+                          f.every(x => ['rendered', 'error'].includes(x.dataset.ckState)); }}""",
+        timeout=30_000,
+    )
+    for key in built:
+        fig = page.locator(f"#{key} figure.ck-chart")
+        assert fig.get_attribute("data-ck-state") == "rendered", key
+        assert fig.locator("svg").count() >= 1, key
+
+    # The dropout chart highlights a therapy chosen from a keyboard-operable list.
+    dropout = page.locator("#b-dropout select")
+    assert dropout.count() == 1
+    before = _svg(page, "b-dropout")
+    dropout.select_option(index=1)
+    _wait_for_change(page, "b-dropout", before)
+
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => ({id: v.id, impact: v.impact}))"""
+    )
+    assert [v for v in violations if v["impact"] in {"serious", "critical"}] == []
+    assert log.blocked == []
+    assert log.console_errors == [] and log.page_errors == []
