@@ -1349,8 +1349,10 @@ def _all_parts() -> dict[str, _Parts]:
 
 def benchmark_explorers(repeat: int = 3) -> dict[str, float]:
     """Milliseconds (best of ``repeat``) per explorer for: computing and packing the
-    static grid (``grid``), the whole static spec (``static``), and one live update
-    (``update``). For ``make bench``; nothing here fails on a number."""
+    static grid (``grid``), the whole static spec (``static``), the computation behind
+    one live update (``update compute``), and the full live update including building
+    and displaying the chart (``update``). For ``make bench``; nothing here fails on a
+    number."""
     import contextlib
     import io
     import time
@@ -1368,12 +1370,18 @@ def benchmark_explorers(repeat: int = 3) -> dict[str, float]:
             static = time.perf_counter() - start
             control = parts.controls[0]
             options = [v for v in control.values if v != control.default] or [control.default]
-            update = []
+            update, compute = [], []
+            defaults = {c.name: c.default for c in parts.controls}
             for i in range(repeat):
+                values = {**defaults, control.name: options[i % len(options)]}
+                start = time.perf_counter()
+                parts.compute(**values)
+                compute.append(time.perf_counter() - start)
                 start = time.perf_counter()
                 exercise.update(**{control.name: options[i % len(options)]})
                 update.append(time.perf_counter() - start)
         results[f"{name} grid"] = min(grid) * 1000
         results[f"{name} static"] = static * 1000
+        results[f"{name} update compute"] = min(compute) * 1000
         results[f"{name} update"] = min(update) * 1000
     return results
