@@ -318,3 +318,70 @@ def test_builders_keep_text_labels_of_filtered_frames() -> None:
     chart = charts.grouped_bars(subset, x="therapy", y="dropout", color="kind")
     rows = next(iter(chart.spec["datasets"].values()))
     assert [r["therapy"] for r in rows] == ["PE", "CPT", "EMDR"]
+
+
+def _layer_marks(spec: dict) -> list[str]:
+    return [
+        layer["mark"] if isinstance(layer["mark"], str) else layer["mark"]["type"]
+        for layer in spec["layer"]
+    ]
+
+
+def test_estimates_chart_draws_each_published_estimate_without_pooling() -> None:
+    import pandas as pd
+
+    from coursekit import charts
+
+    frame = pd.DataFrame(
+        {
+            "estimate": ["Overall", "Bias-corrected"],
+            "g": [0.27, 0.20],
+            "low": [0.03, -0.08],
+            "high": [0.51, 0.48],
+            "text": ["g = 0.27", "g = 0.20"],
+        }
+    )
+    spec = charts.estimates_chart(frame, label="estimate", value="g", domain=(-0.4, 1.6)).to_dict()
+    assert _layer_marks(spec) == ["rule", "rule", "square", "text"]
+    rows = [r for rows in spec["datasets"].values() for r in rows if "estimate" in r]
+    assert [(r["estimate"], r["g"], r["low"], r["high"]) for r in rows] == [
+        ("Overall", 0.27, 0.03, 0.51),
+        ("Bias-corrected", 0.20, -0.08, 0.48),
+    ]
+    assert spec["layer"][1]["encoding"]["x"]["scale"]["domain"] == [-0.4, 1.6]
+
+
+def test_labelled_bars_chart_labels_every_bar_and_uses_the_palette() -> None:
+    import pandas as pd
+
+    from coursekit import charts
+
+    frame = pd.DataFrame(
+        {
+            "item": ["MDMA", "Ketamine", "Psilocybin"],
+            "value": [3.0, 6.0, 0.0],
+            "text": ["3 sessions", "6 infusions", "not covered"],
+            "group": ["b", "a", "c"],
+        }
+    )
+    chart = charts.labelled_bars_chart(frame, color_order=["a", "b", "c"])
+    spec = chart.to_dict()
+    assert _layer_marks(spec) == ["bar", "text"]
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["scale"] == {"domain": ["a", "b", "c"], "range": list(charts.PALETTE[:3])}
+    assert colour["legend"] is None
+    assert spec["layer"][1]["encoding"]["text"]["field"] == "text"
+    keyed = charts.labelled_bars_chart(frame, legend_title="Kind").to_dict()
+    assert keyed["layer"][0]["encoding"]["color"]["title"] == "Kind"
+    assert keyed["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+
+
+def test_new_builders_name_a_missing_column() -> None:
+    import pandas as pd
+
+    from coursekit import charts
+
+    with pytest.raises(ValueError, match="'high'"):
+        charts.estimates_chart(pd.DataFrame({"label": ["a"], "value": [1.0], "low": [0.5]}))
+    with pytest.raises(ValueError, match="'text'"):
+        charts.labelled_bars_chart(pd.DataFrame({"item": ["a"], "value": [1.0], "group": ["g"]}))

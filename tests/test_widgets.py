@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -469,3 +470,27 @@ def test_benchmark_reports_every_explorer() -> None:
     for name, part in itertools.product(names, ["grid", "static", "update"]):
         value = results[f"{name}_explorer {part}"]
         assert value > 0 and math.isfinite(value)
+
+
+def test_menu_controls_reject_values_they_do_not_offer() -> None:
+    """A select or radio control only takes its listed values; others get a message."""
+    calls: list[str] = []
+
+    def compute(view: str) -> pd.DataFrame:
+        calls.append(view)
+        return pd.DataFrame({"x": [1.0, 2.0], "y": [len(view), 1.0]})
+
+    ex = widgets.explorer(
+        compute,
+        [widgets.Control("view", "Show", ("first", "second"), "first", kind="select")],
+        lambda f: alt.Chart(f).mark_line().encode(x="x:Q", y="y:Q"),
+        "A line whose height depends on the chosen view.",
+    )
+    good = ex.current.copy()
+    calls.clear()
+    assert ex.update(view="third") is False
+    assert "view" in ex.message and "'first'" in ex.message
+    assert calls == []  # the compute function never saw the bad value
+    assert ex.current.equals(good)
+    assert ex.update(view="second") is True
+    assert calls == ["second"]

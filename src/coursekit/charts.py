@@ -37,11 +37,13 @@ __all__ = [
     "dropout_effect",
     "effect_size_chart",
     "enable_theme",
+    "estimates_chart",
     "forest",
     "forest_chart",
     "forest_frame",
     "funnel",
     "grouped_bars",
+    "labelled_bars_chart",
     "learning_chart",
     "pcl5_chart",
     "pk_chart",
@@ -1320,3 +1322,88 @@ def pcl5_chart(frame: pd.DataFrame) -> Any:
         _text_panel(base, "summary", lines=4, width=_WIDTH + 100),
         title=_title("Scoring a PCL-5 (fictional respondents)"),
     )
+
+
+# ---------------------------------------------------------------- published estimates
+def estimates_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str = "label",
+    value: str = "value",
+    low: str = "low",
+    high: str = "high",
+    text: str = "text",
+    x_title: str = "Estimate",
+    domain: tuple[float, float] | None = None,
+    title: str = "Published estimates",
+) -> Any:
+    """Altair chart of estimates that are shown as published, not pooled again.
+
+    One row per estimate: a square at ``value``, a line from ``low`` to ``high``,
+    the ``text`` beside it, and a dashed rule at zero. Use :func:`forest` instead
+    when the studies themselves should be pooled.
+    """
+    import pandas as pd
+
+    alt = _alt()
+    frame = _require_frame(frame, "frame", [label, value, low, high, text])
+    x_scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
+    base = alt.Chart(_plain(frame)).encode(
+        y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260))
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    interval = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X(f"{low}:Q", title=x_title, scale=x_scale), x2=f"{high}:Q"
+    )
+    point = base.mark_square(size=110).encode(x=f"{value}:Q", tooltip=[f"{label}:N", f"{text}:N"])
+    labels = base.mark_text(align="left", dx=6).encode(x=f"{high}:Q", text=f"{text}:N")
+    return alt.layer(zero, interval, point, labels).properties(width=380, title=_title(title))
+
+
+# ---------------------------------------------------------------- labelled bars
+def labelled_bars_chart(
+    frame: pd.DataFrame,
+    *,
+    item: str = "item",
+    value: str = "value",
+    text: str = "text",
+    color: str = "group",
+    color_order: Sequence[str] | None = None,
+    item_order: Sequence[str] | None = None,
+    detail: str | None = None,
+    x_title: str = "Value",
+    title: str = "Comparison",
+    legend_title: str | None = None,
+) -> Any:
+    """Altair horizontal bars, each labelled with its own ``text``.
+
+    Bars in one chart may measure different things (sessions, hours, people), so
+    every bar carries its value in words; a row whose ``value`` is 0 shows only its
+    label, which suits "not covered" entries. ``legend_title`` adds a colour key
+    below the chart.
+    """
+    alt = _alt()
+    frame = _require_frame(frame, "frame", [item, value, text, color])
+    groups = list(color_order) if color_order else sorted(frame[color].unique())
+    tooltip = [f"{color}:N", *([f"{detail}:N"] if detail else []), f"{text}:N"]
+    base = alt.Chart(_plain(frame)).encode(
+        y=alt.Y(
+            f"{item}:N",
+            title=None,
+            sort=list(item_order) if item_order else None,
+            axis=alt.Axis(labelLimit=190),
+        ),
+        color=alt.Color(
+            f"{color}:N",
+            sort=groups,
+            scale=alt.Scale(domain=groups, range=list(PALETTE[: len(groups)])),
+            title=legend_title,
+            legend=alt.Legend(orient="bottom", columns=2) if legend_title else None,
+        ),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar().encode(x=alt.X(f"{value}:Q", title=x_title))
+    labels = base.mark_text(align="left", dx=4).encode(
+        x=f"{value}:Q", text=f"{text}:N", color=alt.value(_TEXT)
+    )
+    return alt.layer(bars, labels).properties(width=220, title=_title(title))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from coursekit import charts
+from coursekit._checks import require_choice
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -288,6 +289,8 @@ def explorer(
     note = w.HTML(value="")
     box = w.VBox([*inputs.values(), note, out])
 
+    by_name = {c.name: c for c in controls}
+
     def redraw(**overrides: Any) -> bool:
         values = {name: widget.value for name, widget in inputs.items()}
         values.update(overrides)
@@ -299,6 +302,9 @@ def explorer(
                 exercise.message = f"{name} must be a finite number, got {value!r}"
                 return False
         try:
+            for name, value in overrides.items():
+                if by_name[name].kind != "slider":  # menus offer only their listed values
+                    require_choice(name, value, by_name[name].values)
             frame = compute(**values)
             text = live_description(frame) if live_description else description
             chart = charts.show(build(frame), text, validate=False)

@@ -239,6 +239,25 @@ def _builder_charts() -> dict[str, charts.StaticChart]:
         "b-timeline": charts.timeline(events),
         "b-dropout": charts.dropout_effect(therapies),
         "b-comparison": charts.comparison(comparison),
+        "b-estimates": charts.show(
+            charts.estimates_chart(
+                trials.assign(low=[0.0, 0.3, -0.4], high=[0.8, 1.3, 0.8], text=["a", "b", "c"]),
+                value="effect",
+            ),
+            "Three published estimates with their intervals.",
+        ),
+        "b-labelled": charts.show(
+            charts.labelled_bars_chart(
+                comparison.assign(
+                    item=lambda f: f["treatment"] + " " + f["dimension"],
+                    value=lambda f: f["value"].astype(float),
+                    text=lambda f: f["value"],
+                ),
+                color="treatment",
+                legend_title="Treatment",
+            ),
+            "Four labelled bars for two treatments.",
+        ),
     }
 
 
