@@ -5,16 +5,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LAB_STAMP := $(VENV)/.lab-installed-stamp
+# JupyterLab settings shared by `make lab`, the live test and JupyterHub/BinderHub (binder/)
+LAB_CONFIG := $(CURDIR)/binder/jupyter-config
 SITE   := _build/html
 JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
 JOBS   ?= 2
 
-.PHONY: help install book test lint format check unit notebooks build-strict browser bench lab clean
+.PHONY: help install book test lint format check unit notebooks build-strict browser live bench lab lab-install clean
 
 help:
 	@echo "make book   - install, execute every notebook and build the HTML book into $(SITE)"
-	@echo "make test   - install, then lint, quiz/data checks, unit tests, notebooks, strict build, browser tests"
-	@echo "make lab    - JupyterLab on book/ with the course environment (instructors)"
+	@echo "make test   - install, then lint, quiz/data checks, unit tests, notebooks, strict build, browser and live tests"
+	@echo "make lab    - JupyterLab on the working copy _lab/ of the course (instructors)"
+	@echo "make live   - drive every notebook in JupyterLab in headless Chromium"
 	@echo "make bench  - build, execution and page-size benchmarks"
 	@echo "make clean  - remove the build and caches (keeps .venv)"
 
@@ -59,15 +63,28 @@ build-strict: install
 browser: install
 	$(BIN)/pytest -q -m browser tests/browser
 
-test: install lint check unit notebooks build-strict browser
+live: lab-install
+	$(BIN)/pytest -q -m live tests/live
+
+test: install lint check unit notebooks build-strict browser live
 	@echo "All checks passed."
 
 bench: install
 	$(BIN)/python tests/bench.py
 
-lab: install
+# binder/postBuild installs with the same command (tests/test_lab.py checks).
+$(LAB_STAMP): pyproject.toml constraints.txt | $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,lab]"
-	cd book && ../$(BIN)/jupyter lab
+	@touch $(LAB_STAMP)
+
+lab-install: $(LAB_STAMP)
+
+# The working copy _lab/ is git-ignored: running and editing notebooks never changes the
+# repository. Re-running updates the files you have not edited and keeps your edits.
+lab: lab-install
+	$(BIN)/coursekit lab
+	JUPYTER_CONFIG_PATH="$(LAB_CONFIG)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/_lab"
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis .jupyter_cache

@@ -18,7 +18,9 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 from statsmodels.stats.meta_analysis import combine_effects
 
-from coursekit import charts, data, stats
+from coursekit.evidence import datasets as data
+from coursekit.explore import charts, meta_charts, render
+from coursekit.models import stats
 
 Z95 = norm.ppf(0.975)
 EFFECTS = [0.62, 0.35, 0.91, 0.18, 0.55, 0.74, 1.20]
@@ -75,14 +77,14 @@ def colours(spec: dict[str, Any]) -> set[str]:
     return found
 
 
-def check_common(chart: charts.StaticChart) -> dict[str, Any]:
+def check_common(chart: render.StaticChart) -> dict[str, Any]:
     """Assertions every builder must satisfy; returns the spec."""
     spec = chart.spec
     assert chart.description.strip()
     assert spec["description"] == chart.description
     assert chart.data_bytes < MAX_BYTES
-    assert spec["config"]["range"]["category"] == list(charts.PALETTE)
-    assert colours(spec) <= set(charts.PALETTE) | NEUTRALS, colours(spec)
+    assert spec["config"]["range"]["category"] == list(render.PALETTE)
+    assert colours(spec) <= set(render.PALETTE) | NEUTRALS, colours(spec)
     page = chart.to_html()
     assert 'class="ck-chart"' in page and "ck-chart-desc" in page
     json.dumps(spec, allow_nan=False)  # strict JSON: no NaN or Infinity
@@ -94,10 +96,18 @@ def example() -> pd.DataFrame:
     return pd.DataFrame({"label": LABELS, "effect": EFFECTS, "variance": VARIANCES})
 
 
+def forest_static(meta: stats.MetaResult, effects: list[float], variances: list[float]):
+    """The static forest plot the forest explorer draws for one method."""
+    frame = meta_charts.forest_frame(meta, effects, variances)
+    return render.show(
+        meta_charts.forest_chart(frame), "Forest plot of the test studies with a pooled estimate."
+    )
+
+
 # ---------------------------------------------------------------- forest
 def test_forest_rows_match_independent_inverse_variance_pooling() -> None:
     meta = stats.meta_analysis(EFFECTS, VARIANCES, LABELS, method="FE")
-    spec = check_common(charts.forest(meta, EFFECTS, VARIANCES))
+    spec = check_common(forest_static(meta, EFFECTS, VARIANCES))
     data_rows = rows(spec)
     studies = [r for r in data_rows if r["part"] == "study"]
     assert [r["label"] for r in studies] == LABELS
@@ -118,8 +128,8 @@ def test_forest_rows_match_independent_inverse_variance_pooling() -> None:
 
 
 def test_forest_from_dataframe_uses_dersimonian_laird(example: pd.DataFrame) -> None:
-    chart = charts.forest(example, method="DL")
-    data_rows = rows(check_common(chart))
+    meta = stats.meta_analysis(example.effect, example.variance, list(example.label), "DL")
+    data_rows = rows(check_common(forest_static(meta, EFFECTS, VARIANCES)))
     reference = combine_effects(np.array(EFFECTS), np.array(VARIANCES), method_re="chi2")
     pooled = next(r for r in data_rows if r["part"] == "pooled")
     assert pooled["effect"] == pytest.approx(reference.mean_effect_re, rel=1e-9)
@@ -129,12 +139,11 @@ def test_forest_from_dataframe_uses_dersimonian_laird(example: pd.DataFrame) -> 
     tau2, se = reference.tau2, reference.sd_eff_w_re
     t = student_t.ppf(0.975, len(EFFECTS) - 2)
     assert pi["ci_low"] == pytest.approx(pooled["effect"] - t * math.sqrt(tau2 + se**2), rel=1e-6)
-    assert "Fictional study C" in chart.description
 
 
 def test_forest_with_two_studies_says_it_is_fragile() -> None:
     meta = stats.meta_analysis(EFFECTS[:2], VARIANCES[:2], LABELS[:2], method="DL")
-    data_rows = rows(check_common(charts.forest(meta, EFFECTS[:2], VARIANCES[:2])))
+    data_rows = rows(check_common(forest_static(meta, EFFECTS[:2], VARIANCES[:2])))
     assert "fragile" in data_rows[0]["summary"]
     assert "at least 3 studies" in data_rows[0]["summary"]
 
@@ -142,16 +151,12 @@ def test_forest_with_two_studies_says_it_is_fragile() -> None:
 def test_forest_needs_the_study_values() -> None:
     meta = stats.meta_analysis(EFFECTS, VARIANCES, method="DL")
     with pytest.raises(ValueError, match="effects and variances"):
-        charts.forest(meta)
-    with pytest.raises(ValueError, match="effects and variances"):
-        charts.forest_frame(meta, EFFECTS[:3], VARIANCES[:3])
-    with pytest.raises(ValueError, match="'variance'"):
-        charts.forest(pd.DataFrame({"label": ["a"], "effect": [0.1]}))
+        meta_charts.forest_frame(meta, EFFECTS[:3], VARIANCES[:3])
 
 
 # ---------------------------------------------------------------- funnel
 def test_funnel_centres_on_the_fixed_effect_with_pseudo_limits() -> None:
-    spec = check_common(charts.funnel(EFFECTS, SES, LABELS))
+    spec = check_common(meta_charts.funnel(EFFECTS, SES, LABELS))
     data_rows = rows(spec)
     w = 1 / np.array(VARIANCES)
     centre = float((w * np.array(EFFECTS)).sum() / w.sum())
@@ -170,9 +175,9 @@ def test_funnel_centres_on_the_fixed_effect_with_pseudo_limits() -> None:
 
 def test_funnel_rejects_bad_standard_errors() -> None:
     with pytest.raises(ValueError, match="ses"):
-        charts.funnel([0.1, 0.2], [0.1, 0.0])
+        meta_charts.funnel([0.1, 0.2], [0.1, 0.0])
     with pytest.raises(ValueError, match="same length"):
-        charts.funnel([0.1, 0.2], [0.1])
+        meta_charts.funnel([0.1, 0.2], [0.1])
 
 
 # ---------------------------------------------------------------- grouped bars
@@ -191,7 +196,7 @@ def test_grouped_bars_one_bar_per_row_with_palette_colours() -> None:
     assert rows(spec) == df.to_dict(orient="records")
     assert {"bar", "text", "rule"} <= set(marks(spec))
     scale = next(n["scale"] for n in walk(spec) if n.get("field") == "arm" and "scale" in n)
-    assert scale["range"] == list(charts.PALETTE[:2])
+    assert scale["range"] == list(render.PALETTE[:2])
     assert any("xOffset" in n for n in walk(spec))
     assert "T2: drug 71.2, placebo 47.6" in chart.description
 
@@ -221,7 +226,8 @@ def test_timeline_frame_orders_events_and_writes_dates_as_known() -> None:
 
 def test_timeline_chart_has_every_event() -> None:
     events = data.load("timeline")
-    chart = charts.timeline(events)
+    frame = charts.timeline_frame(events)
+    chart = render.show(charts.timeline_chart(frame), f"Timeline of {len(events)} events.")
     spec = check_common(chart)
     assert len(rows(spec)) == len(events)
     assert "point" in marks(spec)
@@ -230,64 +236,13 @@ def test_timeline_chart_has_every_event() -> None:
     assert f"Timeline of {len(events)} events" in chart.description
 
 
-# ---------------------------------------------------------------- dropout and effect
-def test_dropout_effect_highlight_is_bound_to_a_labelled_list() -> None:
-    df = pd.DataFrame(
-        {
-            "label": ["A", "B", "C", "D"],
-            "dropout_pct": [10.0, 20.5, None, 15.0],
-            "effect_size": [0.8, 1.1, 0.5, 0.9],
-        }
-    )
-    chart = charts.dropout_effect(df)
-    spec = check_common(chart)
-    assert [r["label"] for r in rows(spec)] == ["A", "B", "D"]  # no dropout figure, no point
-    param = next(p for n in walk(spec) for p in n.get("params", []) if p["name"] == "highlight")
-    assert param["bind"]["input"] == "select"
-    assert param["bind"]["options"] == [None, "A", "B", "D"]
-    assert param["bind"]["name"].strip()
-    conditions = [n for n in walk(spec) if n.get("param") == "highlight"]
-    assert conditions, "points must react to the highlight"
-    assert "B: dropout 20.5%, effect 1.10" in chart.description
-
-
-# ---------------------------------------------------------------- comparison
-def test_comparison_accepts_wide_and_tidy_tables() -> None:
-    wide = pd.DataFrame(
-        {"treatment": ["X", "Y"], "Sessions": ["3", "6\nover 2 weeks"], "Status": ["a", "b"]}
-    )
-    spec = check_common(charts.comparison(wide))
-    assert len(rows(spec)) == 4
-    assert {r["dimension"] for r in rows(spec)} == {"Sessions", "Status"}
-    assert {"rect", "text"} <= set(marks(spec))
-    tidy = pd.DataFrame(
-        {
-            "treatment": ["X", "X", "Y", "Y"],
-            "dimension": ["p", "q", "p", "q"],
-            "value": ["low", "high", "mid", "high"],
-            "score": [1, 3, 2, 3],
-        }
-    )
-    chart = charts.comparison(tidy, score="score")
-    spec = check_common(chart)
-    scale = next(n["scale"] for n in walk(spec) if n.get("field") == "score" and "scale" in n)
-    assert scale["domain"] == [1.0, 3.0]
-    assert "Y (p: mid, q: high)" in chart.description
-
-
 # ---------------------------------------------------------------- shared
 def test_every_builder_has_an_accessible_description() -> None:
     built = [
-        charts.forest(pd.DataFrame({"label": LABELS, "effect": EFFECTS, "variance": VARIANCES})),
-        charts.funnel(EFFECTS, SES),
+        meta_charts.funnel(EFFECTS, SES),
         charts.grouped_bars(
             pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0], "c": ["p", "q"]}), "x", "y", "c"
         ),
-        charts.timeline(data.load("timeline")),
-        charts.dropout_effect(
-            pd.DataFrame({"label": ["a"], "dropout_pct": [5.0], "effect_size": [0.3]})
-        ),
-        charts.comparison(pd.DataFrame({"treatment": ["a"], "dim": ["b"]})),
     ]
     for chart in built:
         assert len(chart.description.split()) >= 8, chart.description
@@ -296,16 +251,14 @@ def test_every_builder_has_an_accessible_description() -> None:
 
 def test_builders_reject_non_frames_and_empty_frames() -> None:
     with pytest.raises(ValueError, match="DataFrame"):
-        charts.comparison([{"treatment": "a"}])  # type: ignore[arg-type]
+        charts.grouped_bars([{"x": "a"}], "x", "y", "c")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one row"):
-        charts.timeline(data.load("timeline").iloc[:0])
+        charts.timeline_frame(data.load("timeline").iloc[:0])
 
 
 def test_builders_keep_text_labels_of_filtered_frames() -> None:
     """A filtered frame keeps its original index; labels must survive it."""
     import pandas as pd
-
-    from coursekit import charts
 
     frame = pd.DataFrame(
         {
@@ -330,8 +283,6 @@ def _layer_marks(spec: dict) -> list[str]:
 def test_estimates_chart_draws_each_published_estimate_without_pooling() -> None:
     import pandas as pd
 
-    from coursekit import charts
-
     frame = pd.DataFrame(
         {
             "estimate": ["Overall", "Bias-corrected"],
@@ -354,8 +305,6 @@ def test_estimates_chart_draws_each_published_estimate_without_pooling() -> None
 def test_labelled_bars_chart_labels_every_bar_and_uses_the_palette() -> None:
     import pandas as pd
 
-    from coursekit import charts
-
     frame = pd.DataFrame(
         {
             "item": ["MDMA", "Ketamine", "Psilocybin"],
@@ -368,7 +317,7 @@ def test_labelled_bars_chart_labels_every_bar_and_uses_the_palette() -> None:
     spec = chart.to_dict()
     assert _layer_marks(spec) == ["bar", "text"]
     colour = spec["layer"][0]["encoding"]["color"]
-    assert colour["scale"] == {"domain": ["a", "b", "c"], "range": list(charts.PALETTE[:3])}
+    assert colour["scale"] == {"domain": ["a", "b", "c"], "range": list(render.PALETTE[:3])}
     assert colour["legend"] is None
     assert spec["layer"][1]["encoding"]["text"]["field"] == "text"
     keyed = charts.labelled_bars_chart(frame, legend_title="Kind").to_dict()
@@ -378,8 +327,6 @@ def test_labelled_bars_chart_labels_every_bar_and_uses_the_palette() -> None:
 
 def test_new_builders_name_a_missing_column() -> None:
     import pandas as pd
-
-    from coursekit import charts
 
     with pytest.raises(ValueError, match="'high'"):
         charts.estimates_chart(pd.DataFrame({"label": ["a"], "value": [1.0], "low": [0.5]}))

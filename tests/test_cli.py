@@ -62,11 +62,11 @@ def bank(bank_id: str, **kw: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def fake_data(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """Stand-in for coursekit.data so these tests do not depend on the real datasets."""
-    module = types.ModuleType("coursekit.data")
+    """Stand-in for coursekit.evidence.datasets: these tests do not use the real datasets."""
+    module = types.ModuleType("coursekit.evidence.datasets")
     module.check_datasets = lambda: []  # type: ignore[attr-defined]
     module.names = lambda: ["a", "b"]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "coursekit.data", module)
+    monkeypatch.setitem(sys.modules, "coursekit.evidence.datasets", module)
     return module
 
 
@@ -169,19 +169,30 @@ def test_check_reports_a_crashing_dataset_check_without_traceback(
 def test_check_skips_datasets_when_the_module_is_absent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "coursekit.data", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "coursekit.evidence.datasets", None)  # makes the import fail
     book = make_book(tmp_path, {"alpha": bank("alpha")})
     assert main(["check", "--book", str(book)]) == 0
-    assert "datasets: skipped (coursekit.data is not available)" in capsys.readouterr().out
+    assert (
+        "datasets: skipped (coursekit.evidence.datasets is not available)"
+        in capsys.readouterr().out
+    )
 
 
 def test_check_without_a_course_folder_is_a_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import coursekit._paths
+
+    def nowhere(*_a: Any, **_k: Any) -> Path:
+        raise FileNotFoundError("could not find the course folder (a directory with _toc.yml)")
+
+    # _paths may fall back to the package's own checkout; simulate an installed package
+    monkeypatch.setattr(coursekit._paths, "book_dir", nowhere)
     monkeypatch.delenv("COURSEKIT_ROOT", raising=False)
     monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 1
-    assert "could not find the course folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "could not find the course folder" in err and "Traceback" not in err
 
 
 # --------------------------------------------------------------------------- export
@@ -238,9 +249,11 @@ def test_export_unsupported_item_fails_clearly(
     assert code == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "item 'alpha-match': GIFT matching needs at least 3 pairs" in captured.err
-    # the answer key has no such limit
-    assert main(["quiz", "export", "alpha", "--format", "answer-key", "--book", str(book)]) == 0
+    assert "item 'alpha-match': a match item needs at least 3 statements" in captured.err
+    # one validation path: check refuses the bank too, and so does every export format
+    assert main(["check", "--book", str(book)]) == 1
+    assert "item 'alpha-match'" in capsys.readouterr().err
+    assert main(["quiz", "export", "alpha", "--format", "answer-key", "--book", str(book)]) == 1
 
 
 def test_export_unknown_or_broken_bank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -303,3 +316,10 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "item 'alpha-single': 2 correct options" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_glossary_command_prints_the_page_built_from_the_dataset(capsys) -> None:
+    from coursekit.evidence.datasets import glossary_markdown
+
+    assert main(["glossary"]) == 0
+    assert capsys.readouterr().out == glossary_markdown()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coursekit import data
+from coursekit.evidence import datasets as data
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "src" / "coursekit" / "datasets"
@@ -84,7 +84,7 @@ def test_unknown_trial_suggests_close_ids() -> None:
 
 
 def test_import_does_not_load_pandas() -> None:
-    code = "import sys, coursekit.data; print('pandas' in sys.modules)"
+    code = "import sys, coursekit.evidence.datasets; print('pandas' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
@@ -95,8 +95,7 @@ def test_glossary_page_is_in_sync_with_dataset() -> None:
     page = (ROOT / "book" / "reference" / "glossary.md").read_text(encoding="utf-8")
     assert page == data.glossary_markdown(), (
         "book/reference/glossary.md is out of date; regenerate it with "
-        "python -c \"from coursekit import data; print(data.glossary_markdown(), end='')\" "
-        "> book/reference/glossary.md"
+        "coursekit glossary > book/reference/glossary.md"
     )
 
 

@@ -15,7 +15,7 @@ import pybtex.database
 import pytest
 from scipy import stats as sps
 
-from coursekit import data
+from coursekit.evidence import datasets as data
 
 ROOT = Path(__file__).resolve().parents[1]
 BIB = pybtex.database.parse_file(str(ROOT / "book" / "references.bib"))
@@ -254,7 +254,7 @@ def test_mapp1_d_matches_the_published_value(trials: pd.DataFrame) -> None:
 
 
 def test_effect_sizes_agree_with_coursekit_stats(trials: pd.DataFrame) -> None:
-    stats = pytest.importorskip("coursekit.stats")
+    stats = pytest.importorskip("coursekit.models.stats")
     checked = 0
     for tid, t in trials.iterrows():
         if not _present(t.effect_size) or (_present(t.recompute_note) and t.recompute_note):

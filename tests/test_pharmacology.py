@@ -1,8 +1,10 @@
-"""Tests for coursekit.pharmacology (teaching PK models).
+"""Tests for coursekit.models.pk (the one-compartment teaching model).
 
-Reference values come from the fact tables (Cmax, Tmax, half-life, bioavailability)
-and from solving the model's differential equations with scipy, not from the code
-under test.
+The model is drug-free: generic tests build their own :class:`PKParameters` and
+:class:`Route` objects. Literature values are read the way the chapters read them, through
+:func:`coursekit.evidence.lookup.pk_parameters` and :func:`~coursekit.evidence.lookup.pk_routes`,
+and checked against the reported figures (Cmax, Tmax, half-life, bioavailability) and
+against the model's differential equations solved with scipy, not against the code under test.
 """
 
 from __future__ import annotations
@@ -13,22 +15,28 @@ import numpy as np
 import pytest
 from scipy.integrate import quad, solve_ivp
 
-from coursekit import pharmacology as pk
-from coursekit.pharmacology import (
-    KETAMINE_ROUTES,
-    MDMA_TEACHING,
-    TEACHING_NOTICE,
-    Dose,
-    PKParameters,
-    Route,
-    Source,
-)
+from coursekit.evidence.lookup import pk_parameters, pk_routes
+from coursekit.models import pk
+from coursekit.models.pk import TEACHING_NOTICE, Dose, PKParameters, Route, Source
 
 FINE = np.linspace(0.0, 48.0, 48_001)  # 3.6 s resolution
+SRC = Source("chong2006", "test", "H")
+MDMA_TEACHING = pk_parameters("mdma_teaching")
+KETAMINE = pk_parameters("ketamine_elimination")
+KETAMINE_ROUTES = pk_routes("ketamine_elimination")
+KETAMINE_HALF_LIFE = KETAMINE.half_life_h
 
 
 def _params(ka: float, half_life: float, volume: float = 100.0, f: float = 1.0) -> PKParameters:
     return PKParameters("test drug", ka, half_life, volume, f, Source("freye2009", "test", "V"))
+
+
+def _route(f: float = 0.5, ka: float = 3.0, low: float | None = None) -> Route:
+    return Route("test route", f, f if low is None else low, f, SRC, ka_per_h=ka)
+
+
+BOLUS = Route("test bolus", 1.0, 1.0, 1.0, SRC)  # ka_per_h defaults to inf: a bolus
+ORAL = _route(0.25, 2.0)
 
 
 def _ode_concentration(t: np.ndarray, dose_mg: float, p: PKParameters) -> np.ndarray:
@@ -81,12 +89,20 @@ def test_module_docstring_carries_the_notice() -> None:
 
 
 def test_reprs_carry_the_notice() -> None:
-    curve = pk.simulate(np.linspace(0, 12, 13), pk.split_dose_regimen(80), MDMA_TEACHING)
-    for obj in (MDMA_TEACHING, KETAMINE_ROUTES["oral"], curve):
+    params = _params(1.0, 4.0)
+    curve = pk.simulate(np.linspace(0, 12, 13), pk.split_dose_regimen(80), params)
+    for obj in (params, ORAL, curve, MDMA_TEACHING, KETAMINE_ROUTES["oral"]):
         assert TEACHING_NOTICE in repr(obj)
 
 
-# --- MDMA teaching parameters ---------------------------------------------------------
+def test_model_module_names_no_drug() -> None:
+    # Parameter sets are data: the model module holds no drug-specific values.
+    for name in ("MDMA_TEACHING", "KETAMINE_ROUTES", "sources"):
+        assert not hasattr(pk, name)
+    assert "mdma" not in " ".join(pk.__all__).lower()
+
+
+# --- MDMA teaching parameters (from the pk_parameters dataset) -------------------------
 
 
 def test_mdma_75mg_peak_matches_reported_cmax_and_tmax() -> None:
@@ -110,6 +126,13 @@ def test_mdma_linear_model_underpredicts_125mg_cmax() -> None:
 def test_mdma_source() -> None:
     assert MDMA_TEACHING.source.key == "freye2009"
     assert MDMA_TEACHING.source.confidence in {"H", "V"}
+    assert "126.5" in MDMA_TEACHING.source.note  # the calibration target is documented
+
+
+def test_mdma_parameters_are_the_ones_the_chapter_uses() -> None:
+    from coursekit.chapters import mdma
+
+    assert mdma.teaching_parameters() == MDMA_TEACHING
 
 
 # --- Bateman function -----------------------------------------------------------------
@@ -145,14 +168,23 @@ def test_bateman_nearly_equal_rates_are_continuous() -> None:
 
 
 def test_bateman_zero_before_dose_and_at_dose_time() -> None:
-    c = pk.bateman(np.array([0.0, 1.0, 2.0, 2.5]), Dose(40.0, 2.0), MDMA_TEACHING)
+    c = pk.bateman(np.array([0.0, 1.0, 2.0, 2.5]), Dose(40.0, 2.0), _params(1.5, 8.0))
     assert c[0] == c[1] == c[2] == 0.0
     assert c[3] > 0
 
 
 def test_bateman_accepts_scalar_and_list() -> None:
-    assert pk.bateman(2.0, Dose(75.0), MDMA_TEACHING).shape == ()
-    assert pk.bateman([0.0, 1.0], Dose(75.0), MDMA_TEACHING).shape == (2,)
+    p = _params(1.5, 8.0)
+    assert pk.bateman(2.0, Dose(75.0), p).shape == ()
+    assert pk.bateman([0.0, 1.0], Dose(75.0), p).shape == (2,)
+    assert pk.bateman([], Dose(75.0), p).shape == (0,)
+
+
+def test_bateman_does_not_modify_or_share_the_time_array() -> None:
+    t = np.array([0.0, 1.0, 2.0])
+    curve = pk.simulate(t, [Dose(10.0)], _params(1.5, 8.0))
+    t[0] = 99.0
+    assert curve.t_h[0] == 0.0
 
 
 def test_auc_equals_f_dose_over_clearance() -> None:
@@ -173,29 +205,87 @@ def test_split_dose_regimen_phase3_style() -> None:
 
 def test_concentration_is_sum_of_single_doses() -> None:
     t = np.linspace(0, 24, 97)
+    p = _params(1.5, 8.0, 500.0)
     doses = pk.split_dose_regimen(120, 0.5, 1.5)
-    total = pk.concentration(t, doses, MDMA_TEACHING)
-    single = pk.bateman(t, Dose(120.0, 0.0), MDMA_TEACHING)
-    supplement = pk.bateman(t, Dose(60.0, 1.5), MDMA_TEACHING)
+    total = pk.concentration(t, doses, p)
+    single = pk.bateman(t, Dose(120.0, 0.0), p)
+    supplement = pk.bateman(t, Dose(60.0, 1.5), p)
     np.testing.assert_allclose(total, single + supplement)
     assert total.max() > single.max()  # the supplement raises and prolongs the peak
 
 
 def test_concentration_of_no_doses_is_zero() -> None:
-    np.testing.assert_array_equal(pk.concentration([0.0, 1.0], [], MDMA_TEACHING), [0.0, 0.0])
+    np.testing.assert_array_equal(pk.concentration([0.0, 1.0], [], _params(1.0, 2.0)), [0.0, 0.0])
 
 
 def test_simulate_curve_summary() -> None:
     curve = pk.simulate(FINE, [Dose(75.0)], MDMA_TEACHING)
     assert curve.unit == "ng/mL"
+    assert curve.label == MDMA_TEACHING.name
     assert curve.peak == pytest.approx(126.5, rel=0.02)
     assert curve.time_of_peak_h == pytest.approx(2.0, abs=0.15)
 
 
-# --- Ketamine routes -------------------------------------------------------------------
+def test_simulate_accepts_a_single_time() -> None:
+    # A scalar time used to end in IndexError when the peak was looked up.
+    p = _params(1.5, 8.0)
+    curve = pk.simulate(5.0, [Dose(75.0)], p)
+    assert curve.t_h.shape == (1,) and curve.time_of_peak_h == 5.0
+    assert curve.peak == pytest.approx(float(pk.bateman(5.0, Dose(75.0), p)))
 
 
-def test_route_table_values() -> None:
+@pytest.mark.parametrize("grid", [[], np.array([]), np.zeros((2, 2))])
+def test_simulate_rejects_an_empty_or_2d_grid(grid: object) -> None:
+    # An empty grid used to give a curve whose peak was NaN.
+    with pytest.raises(ValueError, match="t_h must be a one-dimensional grid"):
+        pk.simulate(grid, [Dose(75.0)], _params(1.5, 8.0))
+
+
+def test_pk_curve_validates_its_arrays() -> None:
+    with pytest.raises(ValueError, match="values"):
+        pk.PKCurve(np.array([0.0, 1.0]), np.array([1.0, -2.0]), "ng/mL", "x")
+    with pytest.raises(ValueError, match="values"):
+        pk.PKCurve(np.array([0.0, 1.0]), np.array([1.0]), "ng/mL", "x")
+    with pytest.raises(ValueError, match="t_h"):
+        pk.PKCurve(np.array([]), np.array([]), "ng/mL", "x")
+
+
+# --- Routes: generic model ----------------------------------------------------------------
+
+
+def test_route_exposure_is_dose_times_f() -> None:
+    assert pk.route_exposure(50.0, ORAL) == pytest.approx(12.5)
+    assert pk.route_exposure(50.0, BOLUS) == pytest.approx(50.0)
+    assert pk.route_exposure(0.0, ORAL) == 0.0
+
+
+def test_route_curve_bolus_starts_at_dose_and_halves_each_half_life() -> None:
+    c = pk.route_curve(np.array([0.0, 3.0, 6.0]), 40.0, BOLUS, 3.0)
+    np.testing.assert_allclose(c, [40.0, 20.0, 10.0])
+
+
+@pytest.mark.parametrize(
+    ("f", "ka", "half_life"),
+    [(1.0, math.inf, 2.5), (0.3, 2.0, 4.0), (0.9, 10.0, 1.0), (0.5, 0.2, 6.0)],
+)
+def test_route_curve_area_is_dose_f_over_ke(f: float, ka: float, half_life: float) -> None:
+    route = Route("r", f, f, f, SRC, ka_per_h=ka)
+    area, _ = quad(lambda x: float(pk.route_curve(x, 50.0, route, half_life)), 0, np.inf, limit=200)
+    ke = math.log(2) / half_life
+    assert area == pytest.approx(50.0 * f / ke, rel=1e-6)
+    assert area == pytest.approx(pk.route_exposure(50.0, route) / ke, rel=1e-6)
+
+
+def test_route_curve_faster_absorption_peaks_earlier() -> None:
+    t = np.linspace(0, 12, 12_001)
+    peaks = [t[pk.route_curve(t, 50.0, _route(0.5, ka), 2.5).argmax()] for ka in (10, 6, 2)]
+    assert peaks[0] < peaks[1] < peaks[2]
+
+
+# --- Ketamine routes (from the pk_routes and pk_parameters datasets) --------------------
+
+
+def test_ketamine_route_values_and_sources() -> None:
     assert set(KETAMINE_ROUTES) == {"iv", "im", "intranasal", "oral", "sublingual"}
     expected = {"iv": 1.0, "im": 0.93, "intranasal": 0.48, "oral": 0.23, "sublingual": 0.32}
     for key, f in expected.items():
@@ -205,40 +295,66 @@ def test_route_table_values() -> None:
     assert KETAMINE_ROUTES["im"].source.confidence == "M"
     assert KETAMINE_ROUTES["intranasal"].low == 0.25
     assert KETAMINE_ROUTES["intranasal"].high == 0.50
+    assert math.isinf(KETAMINE_ROUTES["iv"].ka_per_h)  # intravenous: a bolus
 
 
-def test_route_sources_are_labelled() -> None:
+def test_ketamine_route_sources_are_labelled() -> None:
     for key, route in KETAMINE_ROUTES.items():
         assert route.source.confidence in {"H", "V", "M", "P"}
         assert route.low <= route.bioavailability <= route.high
         if key != "iv":
             assert "teaching assumption" in route.source.note
-    keys = {s.key for s in pk.sources()}
+    keys = {r.source.key for r in KETAMINE_ROUTES.values()}
+    keys |= {MDMA_TEACHING.source.key, KETAMINE.source.key}
     assert {"freye2009", "chong2006", "ketalar2024label", "spravato2025label"} <= keys
 
 
-def test_route_exposure_is_dose_times_f() -> None:
-    assert pk.route_exposure(50.0, "oral") == pytest.approx(11.5)
-    assert pk.route_exposure(50.0, "iv") == pytest.approx(50.0)
+def test_ketamine_half_life_is_the_elimination_half_life() -> None:
+    # 2.5 h is the elimination (beta) half-life; the short alpha phase is redistribution.
+    assert KETAMINE_HALF_LIFE == 2.5
+    note = KETAMINE.source.note.lower()
+    assert "elimination" in note and "beta" in note
+    assert "redistribution" in note
+    assert KETAMINE.source.key == "ketalar2024label"
+
+
+def test_ketamine_routes_are_the_ones_the_chapter_uses() -> None:
+    from coursekit.chapters import ketamine
+
+    assert ketamine.routes() == KETAMINE_ROUTES
+    assert ketamine.half_life_h() == KETAMINE_HALF_LIFE
+
+
+def test_ketamine_route_exposure() -> None:
+    assert pk.route_exposure(50.0, KETAMINE_ROUTES["oral"]) == pytest.approx(11.5)
+    assert pk.route_exposure(50.0, KETAMINE_ROUTES["iv"]) == pytest.approx(50.0)
     assert pk.route_exposure(50.0, KETAMINE_ROUTES["sublingual"]) == pytest.approx(16.0)
-    assert pk.route_exposure(0.0, "im") == 0.0
+    assert pk.route_exposure(0.0, KETAMINE_ROUTES["im"]) == 0.0
 
 
-def test_route_curve_iv_starts_at_dose_and_halves_in_2_5_h() -> None:
-    c = pk.route_curve(np.array([0.0, 2.5, 5.0]), 40.0, "iv")
+def test_ketamine_iv_curve_halves_in_2_5_h() -> None:
+    c = pk.route_curve(np.array([0.0, 2.5, 5.0]), 40.0, KETAMINE_ROUTES["iv"], KETAMINE_HALF_LIFE)
     np.testing.assert_allclose(c, [40.0, 20.0, 10.0])
 
 
 @pytest.mark.parametrize("route", ["iv", "im", "intranasal", "oral", "sublingual"])
-def test_route_curve_area_matches_exposure(route: str) -> None:
-    ke = math.log(2) / 2.5
-    area, _ = quad(lambda x: float(pk.route_curve(x, 50.0, route)), 0, np.inf, limit=200)
-    assert area == pytest.approx(50.0 * KETAMINE_ROUTES[route].bioavailability / ke, rel=1e-6)
+def test_ketamine_route_curve_area_matches_exposure(route: str) -> None:
+    r = KETAMINE_ROUTES[route]
+    ke = math.log(2) / KETAMINE_HALF_LIFE
+
+    def curve(x: float) -> float:
+        return float(pk.route_curve(x, 50.0, r, KETAMINE_HALF_LIFE))
+
+    area, _ = quad(curve, 0, np.inf, limit=200)
+    assert area == pytest.approx(50.0 * r.bioavailability / ke, rel=1e-6)
 
 
-def test_route_curve_faster_routes_peak_earlier() -> None:
+def test_ketamine_faster_routes_peak_earlier() -> None:
     t = np.linspace(0, 12, 12_001)
-    peak = {r: t[pk.route_curve(t, 50.0, r).argmax()] for r in ("im", "intranasal", "oral")}
+    peak = {
+        r: t[pk.route_curve(t, 50.0, KETAMINE_ROUTES[r], KETAMINE_HALF_LIFE).argmax()]
+        for r in ("im", "intranasal", "oral")
+    }
     assert peak["im"] < peak["intranasal"] < peak["oral"]
 
 
@@ -246,17 +362,55 @@ def test_route_curve_faster_routes_peak_earlier() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad_t", [[-1.0, 0.0], [0.0, np.nan], [np.inf], "abc", [True, False], [[1.0, "x"]], None]
+    "bad_t",
+    [
+        [-1.0, 0.0],
+        [0.0, np.nan],
+        [np.inf],
+        "abc",
+        ["1.5"],
+        [True, False],
+        [[1.0, "x"]],
+        [[1.0], [1.0, 2.0]],
+        None,
+        [1 + 2j],
+        [10**400],
+        {"a": 1},
+    ],
 )
 def test_bad_times_rejected(bad_t: object) -> None:
+    p = _params(1.0, 2.0)
     with pytest.raises(ValueError, match="t_h"):
-        pk.bateman(bad_t, Dose(10.0), MDMA_TEACHING)
+        pk.bateman(bad_t, Dose(10.0), p)
     with pytest.raises(ValueError, match="t_h"):
-        pk.concentration(bad_t, [Dose(10.0)], MDMA_TEACHING)
+        pk.concentration(bad_t, [Dose(10.0)], p)
     with pytest.raises(ValueError, match="t_h"):
-        pk.simulate(bad_t, [Dose(10.0)], MDMA_TEACHING)
+        pk.simulate(bad_t, [Dose(10.0)], p)
     with pytest.raises(ValueError, match="t_h"):
-        pk.route_curve(bad_t, 10.0, "oral")
+        pk.route_curve(bad_t, 10.0, ORAL, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: pk.bateman([0.0, 1.0], Dose(1e308), _params(100.0, 1.0, 1e-300)), "dose"),
+        (lambda: pk.concentration([1.0], [Dose(1e308)] * 3, _params(1.0, 1.0, 1e-10)), "doses"),
+        (lambda: pk.route_curve([0.0, 1.0], 1e308, _route(1.0, 1e300), 1.0), "dose_mg"),
+        (lambda: pk.route_curve([0.0], 10.0, ORAL, 1e-320), "half_life_h"),
+        (lambda: _params(1.0, 1e-320), "half_life_h"),
+        (lambda: _params(1.0, 1e-300, 1e300), "volume_l"),
+    ],
+)
+def test_overflow_is_reported_not_returned(call, name: str) -> None:
+    # Extreme parameters used to give inf or NaN concentrations silently.
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_results_are_never_negative_zero_or_shared() -> None:
+    c = pk.bateman([0.0, -0.0], Dose(-0.0), _params(1.0, 2.0))
+    assert not np.signbit(c).any()
+    assert Dose(80, 0).amount_mg == 80.0 and isinstance(Dose(80, 0).amount_mg, float)
 
 
 @pytest.mark.parametrize(
@@ -339,14 +493,15 @@ def test_bad_route_objects_rejected() -> None:
 
 
 def test_bad_dose_and_params_arguments() -> None:
+    p = _params(1.0, 2.0)
     with pytest.raises(ValueError, match="dose"):
-        pk.bateman([1.0], 75.0, MDMA_TEACHING)
+        pk.bateman([1.0], 75.0, p)
     with pytest.raises(ValueError, match="params"):
         pk.bateman([1.0], Dose(75.0), {"ka": 1})
     with pytest.raises(ValueError, match="doses"):
-        pk.concentration([1.0], Dose(75.0), MDMA_TEACHING)
+        pk.concentration([1.0], Dose(75.0), p)
     with pytest.raises(ValueError, match="dose"):
-        pk.concentration([1.0], [75.0], MDMA_TEACHING)
+        pk.concentration([1.0], [75.0], p)
     with pytest.raises(ValueError, match="params"):
         pk.simulate([1.0], [Dose(75.0)], None)
 
@@ -367,19 +522,25 @@ def test_bad_regimen_rejected(args: tuple, name: str) -> None:
         pk.split_dose_regimen(*args)
 
 
-@pytest.mark.parametrize("route", ["rectal", "", None, 3])
-def test_unknown_route_lists_valid_routes(route: object) -> None:
-    with pytest.raises(ValueError, match="route") as err:
+@pytest.mark.parametrize("route", ["oral", "rectal", "", None, 3, {"f": 0.5}])
+def test_route_must_be_a_route_object(route: object) -> None:
+    # Routes are data now: a name is not enough, the caller passes the Route from pk_routes.
+    with pytest.raises(ValueError, match="route must be a Route") as err:
         pk.route_exposure(10.0, route)
-    for key in ("iv", "im", "intranasal", "oral", "sublingual"):
-        assert repr(key) in str(err.value)
+    assert "pk_routes" in str(err.value)
     with pytest.raises(ValueError, match="route"):
-        pk.route_curve([0.0], 10.0, route)
+        pk.route_curve([0.0], 10.0, route, 2.5)
 
 
 @pytest.mark.parametrize("dose", [-1.0, float("nan"), "50", True])
 def test_bad_route_dose_rejected(dose: object) -> None:
     with pytest.raises(ValueError, match="dose_mg"):
-        pk.route_exposure(dose, "oral")
+        pk.route_exposure(dose, ORAL)
     with pytest.raises(ValueError, match="dose_mg"):
-        pk.route_curve([0.0], dose, "oral")
+        pk.route_curve([0.0], dose, ORAL, 2.5)
+
+
+@pytest.mark.parametrize("half_life", [0.0, -2.5, float("nan"), "2.5", None])
+def test_bad_route_half_life_rejected(half_life: object) -> None:
+    with pytest.raises(ValueError, match="half_life_h"):
+        pk.route_curve([0.0], 10.0, ORAL, half_life)

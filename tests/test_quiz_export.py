@@ -282,35 +282,53 @@ def test_gift_bank_text_cannot_inject_markup(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- unsupported
 
 
-def test_match_with_two_pairs_fails_clearly(tmp_path: Path) -> None:
+def _problems(tmp_path: Path, items: list[dict[str, Any]]) -> str:
+    with pytest.raises(quiz.BankError) as info:
+        _write(tmp_path, items)
+    return str(info.value)
+
+
+def test_match_with_two_pairs_is_refused_when_loading(tmp_path: Path) -> None:
     pairs = [{"text": f"s{n}", "category": "A" if n else "B", "feedback": "f"} for n in range(2)]
-    bank = _write(
+    message = _problems(
         tmp_path, [{**_common("x-two", "match"), "categories": ["A", "B"], "pairs": pairs}]
     )
-    with pytest.raises(ExportError, match=r"item 'x-two': GIFT matching needs at least 3 pairs"):
-        to_gift(bank)
+    assert "item 'x-two': a match item needs at least 3 statements" in message
 
 
-def test_order_with_two_elements_fails_clearly(tmp_path: Path) -> None:
+def test_order_with_two_elements_is_refused_when_loading(tmp_path: Path) -> None:
     steps = [{"text": "a", "feedback": "f"}, {"text": "b", "feedback": "g"}]
-    bank = _write(tmp_path, [{**_common("x-ord", "order"), "sequence": steps}])
-    with pytest.raises(ExportError, match=r"item 'x-ord':.*at least 3 elements"):
-        to_gift(bank)
+    message = _problems(tmp_path, [{**_common("x-ord", "order"), "sequence": steps}])
+    assert re.search(r"item 'x-ord':.*at least 3 elements", message)
 
 
-def test_unweightable_multiple_fails_and_every_bad_item_is_named(tmp_path: Path) -> None:
+def test_unweightable_multiple_is_refused_and_every_bad_item_is_named(tmp_path: Path) -> None:
     steps = [{"text": "a", "feedback": "f"}, {"text": "b", "feedback": "g"}]
     items = [
         {**_common("x-many", "multiple"), "options": _options(11, 1)},
         {**_common("x-ord", "order"), "sequence": steps},
         {**_common("x-fine", "multiple"), "options": _options(2, 2)},
     ]
-    with pytest.raises(ExportError) as info:
-        to_gift(_write(tmp_path, items))
-    message = str(info.value)
+    message = _problems(tmp_path, items)
     assert "x-many" in message and "11 correct" in message
     assert "x-ord" in message
     assert "x-fine" not in message
+
+
+def test_exporter_still_refuses_items_built_in_python() -> None:
+    """A bank built in code (bypassing the checks) still fails clearly, never silently."""
+    item = quiz.MatchItem(
+        id="x-two",
+        prompt="Sort.",
+        objective="o",
+        sources=("k2020",),
+        explanation="E.",
+        categories=("A", "B"),
+        pairs=(quiz.Pair("s1", "A", "f"), quiz.Pair("s2", "B", "f")),
+    )
+    bank = quiz.Bank("x", "X", (item,))
+    with pytest.raises(ExportError, match=r"item 'x-two': GIFT matching needs at least 3 pairs"):
+        to_gift(bank)
 
 
 def test_unknown_format_is_rejected() -> None:

@@ -1,4 +1,4 @@
-"""Tests for coursekit.stats against scipy/statsmodels and published worked examples."""
+"""Tests for coursekit.models.stats against scipy/statsmodels and published worked examples."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from scipy import optimize, special
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.meta_analysis import combine_effects
-from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from coursekit import stats
+from coursekit.models import stats
 
 TOL = 1e-6
 
@@ -358,36 +357,6 @@ def test_meta_result_repr_mentions_method_and_heterogeneity() -> None:
     assert "REML" in text and "tau²" in text and "I²" in text and "prediction interval" in text
 
 
-# ------------------------------------------------------------------ planning
-@pytest.mark.parametrize(
-    ("d", "n1", "n2", "alpha"),
-    [(0.5, 64, 64, 0.05), (0.3, 40, 80, 0.01), (-0.8, 10, 12, 0.1), (0.0, 30, 30, 0.05)],
-)
-def test_power_matches_normal_ind_power(d: float, n1: int, n2: int, alpha: float) -> None:
-    ref = NormalIndPower().power(effect_size=d, nobs1=n1, alpha=alpha, ratio=n2 / n1)
-    assert stats.power_two_groups(d, n1, n2, alpha) == pytest.approx(ref, abs=TOL)
-
-
-@pytest.mark.parametrize(
-    ("d", "power", "alpha", "ratio"),
-    [(0.5, 0.8, 0.05, 1.0), (0.3, 0.9, 0.05, 2.0), (0.8, 0.8, 0.01, 0.5)],
-)
-def test_sample_size_matches_normal_ind_power(d: float, power: float, alpha: float, ratio: float):
-    exact = NormalIndPower().solve_power(effect_size=d, power=power, alpha=alpha, ratio=ratio)
-    out = stats.sample_size_two_groups(d, power=power, alpha=alpha, ratio=ratio)
-    assert out.n1_exact == pytest.approx(exact, rel=TOL)
-    assert out.n1 == math.ceil(exact)
-    assert out.n2 == math.ceil(ratio * exact)
-    assert out.total == out.n1 + out.n2
-    assert out.achieved_power >= power
-    assert "n1 = " in repr(out)
-
-
-def test_sample_size_classic_value() -> None:
-    # Normal approximation for d = 0.5, 80 % power, alpha 0.05: 63 per group (t test: 64).
-    assert stats.sample_size_two_groups(0.5).n1 == 63
-
-
 # ------------------------------------------------------------------ bad input
 BAD_CALLS = [
     (stats.cohens_d, (1, 0, 10, 2, 1, 10), "sd1"),
@@ -419,17 +388,23 @@ BAD_CALLS = [
     (stats.nnt, (1.2, 10, 0.3, 10), "p1"),
     (stats.nnt, (0.2, 10, -0.1, 10), "p2"),
     (stats.nnt, (0.2, 0, 0.1, 10), "n1"),
-    (stats.power_two_groups, (0.5, 1, 10), "n1"),
-    (stats.power_two_groups, (0.5, 10, 10, 1.5), "alpha"),
-    (stats.sample_size_two_groups, (0.0,), "d"),
-    (stats.sample_size_two_groups, (1e-9,), "d"),
     (stats.cohens_d, (1e308, 1e-300, 10, -1e308, 1e-300, 10), "not finite"),
-    (stats.sample_size_two_groups, (0.5, 1.0), "power"),
-    (stats.sample_size_two_groups, (0.5, 0.04, 0.05), "power"),
-    (stats.sample_size_two_groups, (0.5, 0.8, 0.05, 0), "ratio"),
     (stats.t_cdf, (1.0, 0), "df"),
     (stats.t_quantile, (1.0, 5), "p"),
     (stats.chi2_sf, (1.0, -2), "df"),
+    # Regression cases: each used to escape as another exception or a silent wrong value.
+    (stats.sd_from_ci, (3.0, 5.0, 1e308), "n"),  # was OverflowError
+    (stats.sd_from_ci, (3.0, 5.0, 20, 1e-320), "confidence"),  # was ZeroDivisionError
+    (stats.sd_from_ci, (-1e308, 1e308, 2, 1e-10), "low, high and confidence"),
+    (stats.sd_from_se, (1e308, 4), "se"),
+    (stats.t_quantile, (0.9, 1e-300), "df"),  # quantile beyond the float range
+    (stats.t_quantile, (1e-300, 0.01), "df"),
+    (stats.cohens_d, (1, 10**400, 10, 2, 1, 10), "sd1"),  # int too large for a float
+    (stats.cohens_d, (1, 1, 10**20, 2, 1, 10), "n1"),  # above 2**53
+    (stats.cohens_d, (1, 5e-324, 10**6, 2, 5e-324, 10**6), "not finite: mean1, sd1"),
+    (stats.cohens_d_from_t, (1.5e308, 2, 2), "not finite: t"),  # CI limit overflows
+    (stats.risk_difference, (1, 10, 1, 10, 0.95, ["wald"]), "method"),
+    (stats.risk_difference, (1, 10, 1, 10, 0.95, np.array(["wald", "x"])), "method"),
 ]
 
 
@@ -467,6 +442,85 @@ def test_meta_analysis_bad_input(kwargs: dict, name: str) -> None:
 
 
 def test_import_is_cheap_and_numpy_free() -> None:
-    code = "import sys, coursekit.stats; print('numpy' in sys.modules, 'scipy' in sys.modules)"
+    code = (
+        "import sys, coursekit.models.stats as s; a = 'numpy' in sys.modules, 'scipy' in "
+        "sys.modules; s.t_cdf(1.0, 3); print(*a, 'scipy.stats' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    # scipy (and numpy with it) are loaded on the first call that needs a distribution.
+    assert out.stdout.split() == ["False", "False", "True"]
+
+
+# ------------------------------------------------------------------ regressions (issue 13)
+def test_distributions_with_huge_df_give_the_normal_limit() -> None:
+    # The hand-written versions raised OverflowError for df = 1e308.
+    assert stats.t_cdf(1.0, 1e308) == pytest.approx(sps.norm.cdf(1.0), rel=1e-12)
+    assert stats.t_quantile(0.3, 1e308) == pytest.approx(sps.norm.ppf(0.3), rel=1e-12)
+    assert stats.chi2_sf(1.0, 1e308) == 1.0
+    assert stats.chi2_sf(1e308, 1e308) == pytest.approx(0.5, abs=1e-6)
+
+
+def test_furukawa_nnt_is_exactly_infinite_at_zero_difference() -> None:
+    # Φ(Φ⁻¹(CER)) - CER left rounding noise, so d = 0 gave an NNT of about 1.8e16.
+    for cer in (0.3, 0.01, 0.5, 0.99, 1e-300):
+        assert stats.d_to_overlap(0.0, control_event_rate=cer).nnt == math.inf
+        assert stats.d_to_overlap(-0.0, control_event_rate=cer).nnt == math.inf
+    assert stats.d_to_overlap(0.0).nnt == math.inf
+
+
+@pytest.mark.parametrize("d", [1e-20, -1e-20, 1e-9, -3e-7, 2e-6])
+def test_furukawa_nnt_is_accurate_for_tiny_differences(d: float) -> None:
+    # Φ(z + d) - Φ(z) ≈ d φ(z + d/2): finite, signed like d, even when z + d rounds to z.
+    cer = 0.3
+    z = sps.norm.ppf(cer)
+    expected = 1.0 / (d * sps.norm.pdf(z + d / 2))
+    assert stats.d_to_overlap(d, control_event_rate=cer).nnt == pytest.approx(expected, rel=1e-9)
+
+
+def test_nnt_beyond_float_range_is_signed_infinity() -> None:
+    assert stats.d_to_overlap(1e-320, control_event_rate=0.3).nnt == math.inf
+    assert stats.d_to_overlap(-1e-320, control_event_rate=0.3).nnt == -math.inf
+    assert stats.d_to_overlap(-5e-324).nnt == -math.inf
+
+
+@pytest.mark.parametrize("method", ["DL", "REML", "PM"])
+def test_tiny_variances_are_pooled_properly(method: str) -> None:
+    # DL used to return tau² = 0 and a zero-width CI here (Σw² overflowed).
+    y, v = [0.1, 0.5, 0.9], [1e-160] * 3
+    out = stats.meta_analysis(y, v, method=method)
+    assert out.tau2 == pytest.approx(np.var(y, ddof=1), rel=1e-9)  # s² - v, with v ~ 0
+    assert out.random_ci[1] - out.random_ci[0] > 0.5
+    assert out.i2 == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("method", ["FE", "DL", "REML", "PM"])
+@pytest.mark.parametrize("power", [-300, -80, 0, 80, 300])
+def test_meta_analysis_is_scale_equivariant(method: str, power: int) -> None:
+    # Rescaling effects by 2**p and variances by 4**p rescales the results exactly.
+    y, v = random_meta_data(3)
+    base = stats.meta_analysis(y, v, method=method)
+    out = stats.meta_analysis(
+        [math.ldexp(x, power) for x in y], [math.ldexp(x, 2 * power) for x in v], method=method
+    )
+    assert out.tau2 == pytest.approx(math.ldexp(base.tau2, 2 * power), rel=1e-12, abs=0)
+    assert out.pooled == pytest.approx(math.ldexp(base.pooled, power), rel=1e-12)
+    assert out.pooled_ci == pytest.approx(tuple(math.ldexp(x, power) for x in base.pooled_ci))
+    assert out.q == pytest.approx(base.q, rel=1e-12)
+    assert out.weights_random == pytest.approx(base.weights_random, rel=1e-12)
+
+
+def test_confidence_close_to_one_keeps_finite_intervals() -> None:
+    level = 1.0 - 2.0**-53  # 0.5 + level / 2 rounds to 1, where the quantile is infinite
+    es = stats.cohens_d(10.0, 2.0, 20, 8.0, 2.0, 20, confidence=level)
+    assert math.isfinite(es.ci_low) and math.isfinite(es.ci_high)
+    meta = stats.meta_analysis([0.1, 0.5, 0.9], [0.04, 0.05, 0.06], confidence=level)
+    assert all(math.isfinite(x) for x in (*meta.random_ci, meta.pi_low, meta.pi_high))
+    assert math.isfinite(stats.sd_from_ci(3.0, 5.0, 25, confidence=level))
+
+
+def test_huge_but_valid_inputs_still_work() -> None:
+    # Whole-number floats (a count read from a table with gaps) and big effects are fine.
+    assert stats.cohens_d(10.0, 2.0, 20.0, 8.0, 2.0, 20.0).n1 == 20
+    es = stats.cohens_d(1e150, 1.0, 10, -1e150, 1.0, 10)
+    assert math.isfinite(es.se) and es.value == pytest.approx(2e150)
+    assert stats.t_quantile(1e-300, 1.0) == pytest.approx(-1 / (math.pi * 1e-300), rel=1e-9)

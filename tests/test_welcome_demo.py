@@ -7,15 +7,15 @@ from statistics import NormalDist
 
 import pytest
 
-from coursekit import widgets
+from coursekit.explore import engine, explorers
 
 
 @pytest.fixture
-def demo() -> widgets.Exercise:
-    return widgets.effect_size_explorer(d=0.8)
+def demo() -> engine.Exercise:
+    return explorers.effect_size_explorer(d=0.8)
 
 
-def test_static_version_is_a_chart_with_a_description(demo: widgets.Exercise) -> None:
+def test_static_version_is_a_chart_with_a_description(demo: engine.Exercise) -> None:
     bundle = demo._repr_mimebundle_()
     assert "application/vnd.vegalite.v5+json" in bundle
     assert "application/vnd.jupyter.widget-view+json" in bundle
@@ -24,7 +24,7 @@ def test_static_version_is_a_chart_with_a_description(demo: widgets.Exercise) ->
     assert "d" in params
 
 
-def test_moving_the_live_slider_recomputes(demo: widgets.Exercise) -> None:
+def test_moving_the_live_slider_recomputes(demo: engine.Exercise) -> None:
     before = demo.current.copy()
     demo.controls["d"].value = 1.5
     assert demo.message == ""
@@ -37,7 +37,7 @@ def test_moving_the_live_slider_recomputes(demo: widgets.Exercise) -> None:
     )
 
 
-def test_bad_value_shows_a_message_not_a_traceback(demo: widgets.Exercise) -> None:
+def test_bad_value_shows_a_message_not_a_traceback(demo: engine.Exercise) -> None:
     good = demo.current.copy()
     assert demo.update(d=float("nan")) is False
     assert "d" in demo.message

@@ -19,9 +19,11 @@ import pytest
 from scipy.stats import norm
 from statsmodels.stats.meta_analysis import combine_effects
 
-from coursekit import charts, data, learning, scales, stats, widgets
-from coursekit import pharmacology as pk
-from coursekit.widgets import Control
+from coursekit.chapters import explorer_parts, ketamine, mdma, ptsd
+from coursekit.evidence import datasets as data
+from coursekit.explore import engine, explorers, render
+from coursekit.explore.engine import Control
+from coursekit.models import learning, pk, scales, stats
 
 MAX_BYTES = 150_000
 META = pd.DataFrame(
@@ -36,20 +38,20 @@ DSM5_CLUSTERS = {"B": range(1, 6), "C": range(6, 8), "D": range(8, 15), "E": ran
 DSM5_RULE = {"B": 1, "C": 1, "D": 2, "E": 2}
 
 
-def build_all() -> dict[str, widgets.Exercise]:
+def build_all() -> dict[str, engine.Exercise]:
     return {
-        "effect": widgets.effect_size_explorer(),
-        "pk": widgets.pk_explorer(),
-        "route": widgets.route_explorer(dose_mg=50.0),
-        "learning": widgets.learning_explorer(),
-        "pcl5": widgets.pcl5_explorer(),
-        "forest": widgets.forest_explorer(META),
-        "timeline": widgets.timeline_explorer(data.load("timeline")),
+        "effect": explorers.effect_size_explorer(),
+        "pk": mdma.pk_explorer(),
+        "route": ketamine.route_explorer(dose_mg=50.0),
+        "learning": ptsd.learning_explorer(),
+        "pcl5": ptsd.pcl5_explorer(),
+        "forest": explorers.forest_explorer(META),
+        "timeline": explorers.timeline_explorer(data.load("timeline")),
     }
 
 
 @pytest.fixture(scope="module")
-def ex() -> dict[str, widgets.Exercise]:
+def ex() -> dict[str, engine.Exercise]:
     return build_all()
 
 
@@ -137,13 +139,13 @@ def test_effect_size_slider_recomputes_overlap_statistics(ex: dict) -> None:
 
 
 def test_effect_size_start_value_between_grid_steps() -> None:
-    e = widgets.effect_size_explorer(d=0.83)
+    e = explorers.effect_size_explorer(d=0.83)
     assert e.controls["d"].value == pytest.approx(0.83)
     assert e.current["d"].iloc[0] == pytest.approx(0.83)
     param = next(p for p in e.static.spec["params"] if p["name"] == "d")
     assert param["value"] == pytest.approx(0.85)  # nearest step of the book's slider
     with pytest.raises(ValueError, match="d must be between"):
-        widgets.effect_size_explorer(d=9.0)
+        explorers.effect_size_explorer(d=9.0)
 
 
 # ---------------------------------------------------------------- MDMA split dose
@@ -155,13 +157,13 @@ def test_pk_controls_follow_the_teaching_model(ex: dict) -> None:
     f = e.current
     curve = f[f["series"] == "Initial dose + supplement"]
     regimen = pk.split_dose_regimen(80.0, 0.5, 2.0)
-    expected = pk.concentration(curve["time_h"].to_numpy(), regimen, pk.MDMA_TEACHING)
+    expected = pk.concentration(curve["time_h"].to_numpy(), regimen, mdma.teaching_parameters())
     np.testing.assert_allclose(curve["concentration"], expected, rtol=1e-12)
     doses = f[f["part"] == "dose"]
     assert doses["time_h"].tolist() == [0.0, 2.0]
     assert doses["dose_label"].tolist() == ["80 mg at 0 h", "40 mg at 2 h"]
     # One dose, checked against the Bateman equation written out here.
-    p = pk.MDMA_TEACHING
+    p = mdma.teaching_parameters()
     ke = math.log(2) / p.half_life_h
     alone = f[(f["series"] == "Initial dose only") & (f["time_h"] == 1.0)]["concentration"]
     bateman = (
@@ -193,15 +195,17 @@ def test_route_selection_changes_curve_and_highlight(ex: dict) -> None:
     e.controls["route"].value = "oral"
     f = e.current
     oral = f[f["role"] == "selected"]
-    expected = pk.route_curve(oral["time_h"].to_numpy(), 50.0, "oral")
+    expected = pk.route_curve(
+        oral["time_h"].to_numpy(), 50.0, ketamine.routes()["oral"], ketamine.half_life_h()
+    )
     np.testing.assert_allclose(oral["amount"], expected, rtol=1e-12)
     reference = f[f["role"] == "reference"]
     np.testing.assert_allclose(
         reference["amount"], 50.0 * np.exp(-math.log(2) / 2.5 * reference["time_h"])
     )
     bars = f[f["part"] == "bar"].set_index("route")
-    routes = pk.KETAMINE_ROUTES
-    for name, key in widgets.ROUTE_NAMES.items():
+    routes = ketamine.routes()
+    for name, key in ketamine.ROUTE_NAMES.items():
         assert bars.loc[name, "exposure"] == pytest.approx(50.0 * routes[key].bioavailability)
         assert bars.loc[name, "exposure_high"] == pytest.approx(50.0 * routes[key].high)
     assert bars.loc["oral", "exposure_low"] == pytest.approx(50.0 * routes["oral"].low)
@@ -304,20 +308,20 @@ def test_forest_method_selector_repools(ex: dict) -> None:
 
 
 def test_forest_explorer_notes_fragility_of_two_studies() -> None:
-    e = widgets.forest_explorer(META.iloc[:2])
+    e = explorers.forest_explorer(META.iloc[:2])
     assert "fragile" in e.static.description
     assert "fragile" in e.current["summary"].iloc[0]
     with pytest.raises(ValueError, match="at least 2 studies"):
-        widgets.forest_explorer(META.iloc[:1])
+        explorers.forest_explorer(META.iloc[:1])
     with pytest.raises(ValueError, match="'variance'"):
-        widgets.forest_explorer(META.drop(columns="variance"))
+        explorers.forest_explorer(META.drop(columns="variance"))
 
 
 # ---------------------------------------------------------------- timeline
 def test_timeline_filters_and_says_when_nothing_matches(ex: dict) -> None:
     e = ex["timeline"]
     events = data.load("timeline")
-    e.controls["era"].value = widgets.ALL_ERAS
+    e.controls["era"].value = explorers.ALL_ERAS
     e.controls["category"].value = "regulation"
     assert len(e.current) == int((events["category"] == "regulation").sum())
     assert set(e.current["category"]) == {"regulation"}
@@ -389,7 +393,7 @@ def test_static_spec_binds_every_control_to_a_small_grid(ex: dict, key: str) -> 
     page = e.static.to_html()
     assert page.startswith('<figure class="ck-chart"') and "ck-chart-desc" in page
     bundle = e._repr_mimebundle_()
-    assert charts.VEGALITE_MIME in bundle
+    assert render.VEGALITE_MIME in bundle
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
@@ -419,7 +423,7 @@ def test_packed_grid_stores_repeated_arrays_once() -> None:
             {"x": [1.0, 2.0, 3.0], "y": [a * 10, a * 20, a * 30], "tag": b, "k": [b, "z", b]}
         )
 
-    grid = widgets.pack_grid(
+    grid = engine.pack_grid(
         compute,
         [Control("a", "A", (1.0, 2.0), 1.0), Control("b", "B", ("p", "q"), "p", kind="select")],
     )
@@ -435,9 +439,9 @@ def test_packed_grid_stores_repeated_arrays_once() -> None:
 def test_pack_grid_rejects_inconsistent_frames() -> None:
     control = [Control("a", "A", (1.0, 2.0), 1.0)]
     with pytest.raises(ValueError, match="same columns"):
-        widgets.pack_grid(lambda a: pd.DataFrame({"x" if a == 1.0 else "y": [a]}), control)
+        engine.pack_grid(lambda a: pd.DataFrame({"x" if a == 1.0 else "y": [a]}), control)
     with pytest.raises(ValueError, match="DataFrame"):
-        widgets.pack_grid(lambda a: [a], control)
+        engine.pack_grid(lambda a: [a], control)
 
 
 def test_unpacked_explorer_still_filters_its_grid() -> None:
@@ -446,7 +450,7 @@ def test_unpacked_explorer_still_filters_its_grid() -> None:
     def compute(d: float) -> pd.DataFrame:
         return pd.DataFrame({"x": [0.0, 1.0], "y": [d, d + 1]})
 
-    e = widgets.explorer(
+    e = engine.explorer(
         compute,
         [Control("d", "Shift", (0.0, 0.5, 1.0), 0.5)],
         lambda f: alt.Chart(f).mark_line().encode(x="x:Q", y="y:Q"),
@@ -465,10 +469,11 @@ def test_integer_grids_get_integer_sliders() -> None:
 
 
 def test_benchmark_reports_every_explorer() -> None:
-    results = widgets.benchmark_explorers(repeat=1)
-    names = ["effect_size", "pk", "route", "learning", "pcl5", "forest", "timeline"]
-    for name, part in itertools.product(names, ["grid", "static", "update"]):
-        value = results[f"{name}_explorer {part}"]
+    parts = explorer_parts()
+    results = engine.benchmark_explorers(parts, repeat=1)
+    assert {"effect", "pk", "route", "learning", "pcl5", "forest", "timeline"} <= set(parts)
+    for name, part in itertools.product(parts, ["grid", "static", "update"]):
+        value = results[f"{name} {part}"]
         assert value > 0 and math.isfinite(value)
 
 
@@ -480,9 +485,9 @@ def test_menu_controls_reject_values_they_do_not_offer() -> None:
         calls.append(view)
         return pd.DataFrame({"x": [1.0, 2.0], "y": [len(view), 1.0]})
 
-    ex = widgets.explorer(
+    ex = engine.explorer(
         compute,
-        [widgets.Control("view", "Show", ("first", "second"), "first", kind="select")],
+        [engine.Control("view", "Show", ("first", "second"), "first", kind="select")],
         lambda f: alt.Chart(f).mark_line().encode(x="x:Q", y="y:Q"),
         "A line whose height depends on the chosen view.",
     )

@@ -3,7 +3,7 @@
 Usage::
 
     coursekit check [--book DIR]
-    coursekit quiz export BANK --format gift|answer-key [--output FILE] [--book DIR]
+    coursekit quiz export BANK [--format gift|answer-key|qti] [--output FILE] [--book DIR]
 
 ``python -m coursekit.cli`` works the same way. Exit codes: 0 success, 1 a check or an
 export failed (the messages say what and where), 2 wrong usage.
@@ -40,21 +40,21 @@ def _book(option: str | None) -> Path:
 
 
 def _check_datasets() -> tuple[list[str], str]:
-    """Run ``coursekit.data.check_datasets()`` if that module exists yet.
+    """Run ``coursekit.evidence.datasets.check_datasets()`` if that module exists yet.
 
     Returns (problems, note); the note says what was checked or why it was skipped.
     """
     try:
-        data = importlib.import_module("coursekit.data")
+        data = importlib.import_module("coursekit.evidence.datasets")
     except ModuleNotFoundError as exc:
-        if exc.name == "coursekit.data":
-            return [], "datasets: skipped (coursekit.data is not available)"
-        return [f"datasets: coursekit.data cannot be imported: {exc}"], ""
+        if exc.name == "coursekit.evidence.datasets":
+            return [], "datasets: skipped (coursekit.evidence.datasets is not available)"
+        return [f"datasets: coursekit.evidence.datasets cannot be imported: {exc}"], ""
     except ImportError as exc:
-        return [f"datasets: coursekit.data cannot be imported: {exc}"], ""
+        return [f"datasets: coursekit.evidence.datasets cannot be imported: {exc}"], ""
     checker = getattr(data, "check_datasets", None)
     if not callable(checker):
-        return [], "datasets: skipped (coursekit.data has no check_datasets())"
+        return [], "datasets: skipped (coursekit.evidence.datasets has no check_datasets())"
     try:
         found = list(checker())
     except Exception as exc:  # report, never show a traceback
@@ -99,6 +99,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_output(out: Path, bank_file: Path) -> str | None:
+    """Why writing to ``out`` is refused (it would overwrite the bank or another bank)."""
+    try:
+        same = out.resolve() == bank_file.resolve()
+    except (OSError, RuntimeError):
+        same = False
+    if same:
+        return f"refusing to write to {out}: it is the bank being exported"
+    if out.suffix.lower() in (".yml", ".yaml"):
+        return (
+            f"refusing to write to {out}: a .yml/.yaml output could overwrite a quiz bank; "
+            "use .gift, .txt, .md or .zip"
+        )
+    if out.is_dir():
+        return f"cannot write to {out}: it is a folder"
+    return None
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from coursekit.quiz.bank import BankError, bank_path, load_bank, read_bibliography
     from coursekit.quiz.export import ExportError, export
@@ -106,14 +124,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     book = Path(args.book) if args.book else None
     try:
         path = bank_path(args.bank, book=book)
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        _err(f"coursekit quiz export: {_short(exc)}")
+        return 1
+    if args.output:
+        refusal = _refuse_output(Path(args.output), path)
+        if refusal:
+            _err(f"coursekit quiz export: {refusal}")
+            return 1
+    if args.format == "qti" and not args.output:
+        _err("coursekit quiz export: --format qti writes a .zip file; give it with --output")
+        return 1
+    try:
         bank = load_bank(path)
-    except (FileNotFoundError, ValueError) as exc:
-        if isinstance(exc, BankError):
-            for problem in exc.problems:
-                _err(str(problem))
-            _err(f"coursekit quiz export: bank {args.bank!r} has problems; run `coursekit check`")
-        else:
-            _err(f"coursekit quiz export: {exc}")
+    except BankError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        _err(f"coursekit quiz export: bank {args.bank!r} has problems; run `coursekit check`")
+        return 1
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        _err(f"coursekit quiz export: {_short(exc)}")
         return 1
     bib_path = path.resolve().parent.parent / "references.bib"
     bibliography = None
@@ -121,23 +151,79 @@ def _cmd_export(args: argparse.Namespace) -> int:
         try:
             bibliography = read_bibliography(bib_path)
         except ValueError as exc:
-            _err(f"warning: {exc}; sources are shown as bib keys")
+            _err(f"warning: {_short(exc)}; sources are shown as bib keys")
     try:
-        text = export(bank, args.format, bibliography=bibliography)
+        if args.format == "qti":
+            from coursekit.quiz.qti import to_qti
+
+            qti = to_qti(bank, bibliography=bibliography)
+            for reason in qti.skipped:
+                _err(f"warning: {path}: {reason}; not exported")
+            data: str | bytes = qti.data
+            count = len(bank) - len({s.split("'")[1] for s in qti.skipped})
+        else:
+            data = export(bank, args.format, bibliography=bibliography)
+            count = len(bank)
     except ExportError as exc:
-        _err(f"coursekit quiz export: {exc}")
+        _err(f"coursekit quiz export: {_short(exc, 2000)}")
         return 1
     if args.output:
         out = Path(args.output)
         try:
-            out.write_text(text, encoding="utf-8")
+            if isinstance(data, bytes):
+                out.write_bytes(data)
+            else:
+                out.write_text(data, encoding="utf-8")
         except OSError as exc:
             _err(f"coursekit quiz export: cannot write {out}: {exc.strerror or exc}")
             return 1
-        print(f"wrote {out} ({args.format}, {len(bank)} questions)")
+        print(f"wrote {out} ({args.format}, {count} questions)")
     else:
-        _write_stdout(text)
+        _write_stdout(str(data))
     return 0
+
+
+def _cmd_glossary(args: argparse.Namespace) -> int:
+    from coursekit.evidence.datasets import glossary_markdown
+
+    _write_stdout(glossary_markdown())
+    return 0
+
+
+def _short(exc: BaseException, limit: int = 500) -> str:
+    """An exception's message on one line, at most ``limit`` characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    """``coursekit lab``: create or refresh the instructors' working copy (``_lab/``)."""
+    from coursekit import lab
+
+    report = lab.prepare(args.root, args.dest, reset=args.reset)
+    print(report.summary())
+    for problem in report.problems:
+        _err(f"coursekit lab: {problem}")
+    return 1 if report.problems else 0
+
+
+def _add_lab_command(sub: argparse._SubParsersAction) -> None:
+    lab = sub.add_parser(
+        "lab",
+        help="create or refresh the working copy _lab/ that `make lab` opens in JupyterLab",
+        description="Copy the course into _lab/ (git-ignored) with the book-only roles "
+        "(glue, ck, cite, term, doc, ref) resolved to text, for JupyterLab. Running it "
+        "again updates the files you have not edited and keeps the ones you have.",
+    )
+    lab.add_argument("--root", help="the course folder (default: found from here)")
+    lab.add_argument("--dest", help="the working copy (default: ROOT/_lab)")
+    lab.add_argument(
+        "--reset",
+        action="store_true",
+        help="replace your edited files with the course's, after moving them to "
+        "_lab/.coursekit/backup/",
+    )
+    lab.set_defaults(func=_cmd_lab)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,15 +242,31 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--book", help="the book folder (default: found from the working directory)")
     check.set_defaults(func=_cmd_check)
 
+    glossary = sub.add_parser(
+        "glossary",
+        help="print the glossary page built from the glossary dataset",
+        description="Print book/reference/glossary.md as built from the glossary dataset "
+        "(coursekit glossary > book/reference/glossary.md).",
+    )
+    glossary.set_defaults(func=_cmd_glossary)
+
+    _add_lab_command(sub)
     quiz = sub.add_parser("quiz", help="quiz bank tools", description="Quiz bank tools.")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="QUIZ_COMMAND")
     exp = quiz_sub.add_parser(
         "export",
-        help="export a bank as Moodle GIFT or a Markdown answer key",
-        description="Export a bank as Moodle GIFT or as a Markdown answer key.",
+        help="export a bank as Moodle GIFT, a Markdown answer key or QTI",
+        description="Export a bank as Moodle GIFT, as a Markdown answer key or as a QTI 1.2 "
+        "zip (Canvas). The output never overwrites a bank.",
     )
     exp.add_argument("bank", metavar="BANK", help="bank id (e.g. demo) or path to a .yml file")
-    exp.add_argument("--format", required=True, choices=["gift", "answer-key"])
+    exp.add_argument(
+        "--format",
+        default="gift",
+        choices=["gift", "answer-key", "qti"],
+        help="gift (Moodle, the default), answer-key (Markdown) or qti (QTI 1.2 zip for "
+        "Canvas; needs --output)",
+    )
     exp.add_argument("--output", "-o", help="write to this file instead of standard output")
     exp.add_argument("--book", help="the book folder (default: found from the working directory)")
     exp.set_defaults(func=_cmd_export)
@@ -184,7 +286,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except FileNotFoundError as exc:  # no course folder found, for example
-        _err(f"coursekit: {exc}")
+        _err(f"coursekit: {_short(exc)}")
+        return 1
+    except KeyboardInterrupt:
+        _err("coursekit: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # never show a traceback: one line, non-zero exit
+        _err(f"coursekit: internal error ({type(exc).__name__}): {_short(exc)}")
         return 1
 
 

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import charts, data, widgets
+from coursekit.chapters import explorer_parts
+from coursekit.evidence import datasets as data
+from coursekit.explore import charts, engine, meta_charts, render
+from coursekit.models import stats
 
 from .conftest import ROOT
 
@@ -37,17 +40,9 @@ def _empty_timeline_filter() -> tuple[str, str]:
     )
 
 
-def _explorers() -> dict[str, widgets.Exercise]:
+def _explorers() -> dict[str, engine.Exercise]:
     with contextlib.redirect_stdout(io.StringIO()):
-        return {
-            "effect": widgets.effect_size_explorer(),
-            "pk": widgets.pk_explorer(),
-            "route": widgets.route_explorer(dose_mg=50.0),
-            "learning": widgets.learning_explorer(),
-            "pcl5": widgets.pcl5_explorer(),
-            "forest": widgets.forest_explorer(widgets._example_meta()),
-            "timeline": widgets.timeline_explorer(data.load("timeline")),
-        }
+        return {name: parts.exercise() for name, parts in explorer_parts().items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +54,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(STATIC / "coursekit-charts.js", out / "coursekit-charts.js")
     shutil.copy(STATIC / "coursekit.css", out / "coursekit.css")
     figures = "\n".join(
-        f'<section id="{key}"><h2>{key} explorer</h2>{charts.static_html(ex.static.spec)}</section>'
+        f'<section id="{key}"><h2>{key} explorer</h2>{render.static_html(ex.static.spec)}</section>'
         for key, ex in _explorers().items()
     )
     scripts = "".join(
@@ -79,9 +74,10 @@ def _open(new_page: Callable, site: Path) -> tuple[object, object]:
     page, log = new_page(allow=())  # only file:// may load; everything else is aborted
     page.goto((site / "index.html").as_uri(), wait_until="load")
     page.wait_for_function(
-        """() => { const f = [...document.querySelectorAll('figure.ck-chart')];
-                   return f.length === 7 &&
+        """(n) => { const f = [...document.querySelectorAll('figure.ck-chart')];
+                   return f.length === n &&
                           f.every(x => ['rendered', 'error'].includes(x.dataset.ckState)); }""",
+        arg=len(explorer_parts()),
         timeout=30_000,
     )
     return page, log
@@ -103,7 +99,7 @@ def _wait_for_change(page: object, key: str, before: str) -> str:
 def test_every_explorer_renders_offline(site: Path, new_page: Callable) -> None:
     page, log = _open(new_page, site)
     figures = page.locator("figure.ck-chart")
-    assert figures.count() == 7
+    assert figures.count() == len(explorer_parts())
     for i in range(figures.count()):
         fig = figures.nth(i)
         assert fig.get_attribute("data-ck-state") == "rendered"
@@ -199,7 +195,7 @@ def test_no_serious_accessibility_violations(site: Path, new_page: Callable) -> 
     assert serious == [], serious
 
 
-def _builder_charts() -> dict[str, charts.StaticChart]:
+def _builder_charts() -> dict[str, render.StaticChart]:
     """Every chart builder, on small test frames."""
     import pandas as pd
 
@@ -211,13 +207,6 @@ def _builder_charts() -> dict[str, charts.StaticChart]:
         }
     )
     events = data.load("timeline")
-    therapies = pd.DataFrame(
-        {
-            "label": ["Therapy A", "Therapy B", "Therapy C"],
-            "dropout_pct": [9.0, 22.0, 30.0],
-            "effect_size": [1.1, 1.3, 1.2],
-        }
-    )
     comparison = pd.DataFrame(
         {
             "treatment": ["A", "A", "B", "B"],
@@ -233,20 +222,29 @@ def _builder_charts() -> dict[str, charts.StaticChart]:
         }
     )
     return {
-        "b-forest": charts.forest(trials),
-        "b-funnel": charts.funnel([0.4, 0.8, 0.2], [0.2, 0.25, 0.3], ["A", "B", "C"]),
+        "b-forest": render.show(
+            meta_charts.forest_chart(
+                meta_charts.forest_frame(
+                    stats.meta_analysis(trials.effect, trials.variance, list(trials.label), "DL"),
+                    trials.effect,
+                    trials.variance,
+                )
+            ),
+            "Forest plot of three studies with a pooled diamond.",
+        ),
+        "b-funnel": meta_charts.funnel([0.4, 0.8, 0.2], [0.2, 0.25, 0.3], ["A", "B", "C"]),
         "b-bars": charts.grouped_bars(bars, x="measure", y="pct", color="group"),
-        "b-timeline": charts.timeline(events),
-        "b-dropout": charts.dropout_effect(therapies),
-        "b-comparison": charts.comparison(comparison),
-        "b-estimates": charts.show(
+        "b-timeline": render.show(
+            charts.timeline_chart(charts.timeline_frame(events)), "Timeline of the events."
+        ),
+        "b-estimates": render.show(
             charts.estimates_chart(
                 trials.assign(low=[0.0, 0.3, -0.4], high=[0.8, 1.3, 0.8], text=["a", "b", "c"]),
                 value="effect",
             ),
             "Three published estimates with their intervals.",
         ),
-        "b-labelled": charts.show(
+        "b-labelled": render.show(
             charts.labelled_bars_chart(
                 comparison.assign(
                     item=lambda f: f["treatment"] + " " + f["dimension"],
@@ -292,13 +290,6 @@ def test_every_chart_builder_renders_offline_and_accessibly(
         fig = page.locator(f"#{key} figure.ck-chart")
         assert fig.get_attribute("data-ck-state") == "rendered", key
         assert fig.locator("svg").count() >= 1, key
-
-    # The dropout chart highlights a therapy chosen from a keyboard-operable list.
-    dropout = page.locator("#b-dropout select")
-    assert dropout.count() == 1
-    before = _svg(page, "b-dropout")
-    dropout.select_option(index=1)
-    _wait_for_change(page, "b-dropout", before)
 
     page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
     violations = page.evaluate(

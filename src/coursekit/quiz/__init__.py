@@ -12,7 +12,15 @@ previews the book version inside JupyterLab (quiz.js and quiz.css inlined, no ne
 ``mode="live"`` returns the widget alone.
 
 Banks live in ``book/quizzes/<bank-id>.yml``; the schema, the DOM contract and the
-exports are documented in ``book/about/instructors.md``.
+exports are documented in ``book/about/instructors.md``. The structure of a bank is also
+published as a JSON Schema (draft 2020-12), ``coursekit/quiz/bank.schema.json``, for
+editors; ``coursekit check``, ``coursekit quiz export`` and :func:`show` all validate a
+bank the same way (:mod:`coursekit.quiz.validate`).
+
+Open-response items (``type: open``) are self-assessed: the reader writes an answer, then
+compares it with a model answer and a rubric checklist and rates it; they never count toward
+the score. :func:`progress_page` shows a reader's results across every quiz in the book
+(:mod:`coursekit.quiz.progress`).
 """
 
 from __future__ import annotations
@@ -20,7 +28,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from coursekit import _checks
 from coursekit.quiz.bank import (
     ITEM_TYPES,
     Bank,
@@ -30,6 +37,7 @@ from coursekit.quiz.bank import (
     MatchItem,
     MultipleItem,
     NumericItem,
+    OpenItem,
     OrderItem,
     Outcome,
     Pair,
@@ -44,6 +52,7 @@ from coursekit.quiz.bank import (
 )
 from coursekit.quiz.export import ExportError, export, to_answer_key, to_gift
 from coursekit.quiz.markdown import to_html as markdown_to_html
+from coursekit.quiz.progress import progress_page
 from coursekit.quiz.render import inline_assets, render_document, render_static
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,6 +68,7 @@ __all__ = [
     "MatchItem",
     "MultipleItem",
     "NumericItem",
+    "OpenItem",
     "OrderItem",
     "Outcome",
     "Pair",
@@ -72,6 +82,7 @@ __all__ = [
     "export",
     "load_bank",
     "markdown_to_html",
+    "progress_page",
     "read_bibliography",
     "render_document",
     "render_static",
@@ -158,7 +169,8 @@ def show(bank: str | Path | Bank, mode: Mode = "auto") -> QuizDisplay | StaticQu
 
     A mistake in the bank raises :class:`BankError` listing every problem.
     """
-    mode = _checks.require_choice("mode", mode, ("auto", "static", "live"))  # type: ignore[assignment]
+    if mode not in ("auto", "static", "live"):
+        raise ValueError(f"mode must be one of 'auto', 'static', 'live'; got {mode!r}")
     loaded = bank if isinstance(bank, Bank) else load_bank(bank)
     if mode == "static":
         return StaticQuiz(loaded, inline=True)

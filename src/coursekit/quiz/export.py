@@ -10,6 +10,9 @@ GIFT mapping (documented in ``book/about/instructors.md``):
 - ``match`` → matching ``{=statement -> category}`` (needs at least 3 statements; unused
   categories become extra answers ``= -> category``)
 - ``order`` → matching of each element to its position ``1``, ``2``, ... (needs at least 3)
+- ``open`` → essay ``{####general feedback}`` (an essay question has no answer text): the
+  model answer, the rubric checklist, the explanation and the sources become its general
+  feedback, which Moodle shows once the response is submitted; Moodle grades essays by hand
 
 Per-element feedback of match and order items, which GIFT matching cannot hold, is added to
 the general feedback (``####``) together with the explanation and the sources. Text goes in
@@ -21,22 +24,34 @@ every item concerned; nothing is dropped silently.
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 from typing import Literal
 
 from coursekit.quiz import markdown
-from coursekit.quiz.bank import (
+from coursekit.quiz.bibliography import Bibliography
+from coursekit.quiz.model import (
     Bank,
-    Bibliography,
     ChoiceItem,
     Item,
     MatchItem,
     MultipleItem,
     NumericItem,
+    OpenItem,
     OrderItem,
 )
 from coursekit.quiz.render import source_labels
 
-__all__ = ["FORMATS", "ExportError", "export", "gift_escape", "to_answer_key", "to_gift"]
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "export",
+    "export_problems",
+    "gift_escape",
+    "open_feedback_html",
+    "plain_number",
+    "to_answer_key",
+    "to_gift",
+]
 
 FORMATS = ("gift", "answer-key")
 MIN_MATCH_PAIRS = 3
@@ -63,8 +78,18 @@ def _gift_html(text: str, *, block: bool = False) -> str:
     return gift_escape(markdown.to_html(text, math="tex", block=block))
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def plain_number(value: float) -> str:
+    """``value`` in plain decimal, never in exponent notation (``1e-07`` → ``0.0000001``).
+
+    The shortest decimal that reads back as the same float, as ``repr`` gives it.
+    """
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
+
+
+_number = plain_number
 
 
 def _percent(share: int) -> str | None:
@@ -85,11 +110,31 @@ def _general_feedback(item: Item, labels: dict[str, str], extra: list[str]) -> s
     return "\t####" + gift_escape("".join(parts))
 
 
+def open_feedback_html(
+    item: OpenItem, labels: dict[str, str], *, math: markdown.MathStyle = "tex"
+) -> str:
+    """The model answer, rubric, explanation and sources of an open item as one HTML block
+    (the general feedback of the GIFT and QTI essay questions)."""
+    criteria = "".join(f"<li>{markdown.to_html(c, math=math)}</li>" for c in item.rubric)
+    sources = "; ".join(labels.get(k, k) for k in item.sources)
+    return (
+        "<p><strong>Model answer.</strong></p>"
+        + markdown.to_html(item.model_answer, math=math, block=True)
+        + f"<p><strong>Checklist.</strong> A good answer:</p><ul>{criteria}</ul>"
+        + "<p><strong>Explanation.</strong></p>"
+        + markdown.to_html(item.explanation, math=math, block=True)
+        + f"<p>Sources: {html.escape(sources)}</p>"
+    )
+
+
 def _gift_item(item: Item, labels: dict[str, str]) -> list[str]:
     """GIFT lines for one item; raises ExportError when the item cannot be expressed."""
     prompt = markdown.to_html(item.prompt, math="tex", block=True)
     extra: list[str] = []
     body: list[str] = []
+    if isinstance(item, OpenItem):
+        head = f"::{gift_escape(item.id)}::[html]{gift_escape(prompt)}{{"
+        return [head, "\t####" + gift_escape(open_feedback_html(item, labels)), "}"]
     if isinstance(item, MultipleItem):
         right = [o for o in item.options if o.correct]
         wrong = [o for o in item.options if not o.correct]
@@ -155,6 +200,23 @@ def _gift_item(item: Item, labels: dict[str, str]) -> list[str]:
     return [head, *body, _general_feedback(item, labels, extra), "}"]
 
 
+def export_problems(item: Item) -> list[str]:
+    """What stops ``item`` from being written in any export format (empty when nothing).
+
+    :mod:`coursekit.quiz.validate` calls this for every item, so a bank that passes
+    ``coursekit check`` exports in every format.
+    """
+    found = []
+    prefix = f"item {item.id!r}: "
+    for convert in (lambda: _gift_item(item, {}), lambda: _answer_lines(item)):
+        try:
+            convert()
+        except ExportError as exc:
+            message = str(exc)
+            found.append(message[len(prefix) :] if message.startswith(prefix) else message)
+    return found
+
+
 def to_gift(bank: Bank, *, bibliography: Bibliography | None = None) -> str:
     """Return the bank as Moodle GIFT text; raise :class:`ExportError` listing every item
     that GIFT cannot express (no partial file is produced)."""
@@ -214,6 +276,17 @@ def _answer_lines(item: Item) -> list[str]:
             f"{n}. {_md(step.text)}  \n   *Feedback:* {_md(step.feedback)}"
             for n, step in enumerate(item.sequence, start=1)
         ]
+    if isinstance(item, OpenItem):
+        return [
+            "Self-assessed by the reader; not counted in the quiz score.",
+            "",
+            f"**Model answer.** {_md(item.model_answer)}",
+            "",
+            "**Rubric** (the reader ticks the points their answer covers, then rates it "
+            "*not yet*, *partly* or *fully*):",
+            "",
+            *(f"- [ ] {_md(c)}" for c in item.rubric),
+        ]
     raise ExportError(f"item {item.id!r}: type {item.type!r} has no answer-key layout")
 
 
@@ -223,6 +296,7 @@ _TYPE_NAMES = {
     "numeric": "numeric",
     "match": "match (categorise)",
     "order": "order",
+    "open": "open response, self-assessed",
 }
 
 

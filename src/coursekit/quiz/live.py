@@ -16,17 +16,18 @@ from typing import Any
 import ipywidgets as widgets
 
 from coursekit.quiz import markdown
-from coursekit.quiz.bank import (
+from coursekit.quiz.model import (
     Bank,
     ChoiceItem,
     Item,
     MatchItem,
     MultipleItem,
     NumericItem,
+    OpenItem,
     OrderItem,
     Outcome,
 )
-from coursekit.quiz.render import outcome_html, source_labels
+from coursekit.quiz.render import RATING_LABELS, outcome_html, source_labels
 
 __all__ = ["ItemResult", "LiveItem", "LiveQuiz", "QuizResults"]
 
@@ -54,13 +55,19 @@ class QuizResults:
 
     @property
     def score(self) -> int:
-        """Number of items whose last check was correct."""
-        return sum(r.correct for r in self.items)
+        """Number of scored items whose last check was correct (open items never count)."""
+        return sum(r.correct for r in self.items if r.type != "open")
 
     @property
     def total(self) -> int:
-        """Number of items."""
-        return len(self.items)
+        """Number of scored items (every type except ``open``)."""
+        return sum(r.type != "open" for r in self.items)
+
+    @property
+    def self_assessed(self) -> tuple[int, int]:
+        """(open items the reader has rated, open items)."""
+        open_items = [r for r in self.items if r.type == "open"]
+        return sum(r.answered for r in open_items), len(open_items)
 
     def __getitem__(self, item_id: str) -> ItemResult:
         for result in self.items:
@@ -88,6 +95,8 @@ class QuizResults:
         lines = [f"{self.bank_id}: {self.score} of {self.total} correct"]
         for r in self.items:
             state = "correct" if r.correct else ("not quite" if r.answered else "not answered")
+            if r.type == "open":
+                state = "self-assessed" if r.answered else "not rated"
             lines.append(f"  {r.item_id}: {state}, {r.attempts} attempt(s)")
         return "\n".join(lines)
 
@@ -130,6 +139,8 @@ class LiveItem:
         self.check_button.on_click(lambda _b: self.check())
         self.retry_button.on_click(lambda _b: self.retry())
         self.reveal_button.on_click(lambda _b: self.reveal())
+        if isinstance(item, OpenItem):
+            self._build_open(source_line)
         self.widget = widgets.VBox(
             [
                 self.prompt,
@@ -142,6 +153,54 @@ class LiveItem:
         )
 
     # ----------------------------------------------------------------- building
+    def _build_open(self, source_line: str) -> None:
+        """Open items: no Check button; the reveal shows the model answer, the rubric
+        checklist and the self-rating, which grade the item (self-assessed)."""
+        item = self.item
+        assert isinstance(item, OpenItem)
+        self.check_button.layout.display = _HIDDEN
+        self.reveal_button.description = "Show model answer"
+        self.criteria = [
+            widgets.Checkbox(
+                value=False,
+                description=markdown.to_text(c),
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            for c in item.rubric
+        ]
+        self.rating = widgets.RadioButtons(
+            options=[(label, value) for value, label in RATING_LABELS.items()],
+            value=None,
+            description="Your rating",
+            style={"description_width": "initial"},
+        )
+        for widget in (*self.criteria, self.rating):
+            widget.observe(lambda _change: self._rated(), names="value")
+        self.explanation = widgets.VBox(
+            [
+                _html(
+                    "<p><strong>Model answer</strong></p>"
+                    + markdown.to_html(item.model_answer, block=True)
+                    + "<p><strong>Checklist: tick each point your answer covers</strong></p>"
+                ),
+                *self.criteria,
+                self.rating,
+                _html(
+                    "<p><strong>Explanation</strong></p>"
+                    + markdown.to_html(item.explanation, block=True)
+                    + source_line
+                ),
+            ]
+        )
+        self.explanation.layout.display = _HIDDEN
+
+    def _rated(self) -> None:
+        outcome = self.item.check(self.response())
+        self.outcome = outcome if outcome.answered else None
+        self.feedback.value = f"<p>{html.escape(outcome.note)} Not counted in the score.</p>"
+        self._changed()
+
     def _build_inputs(self) -> list[widgets.Widget]:
         item = self.item
         if isinstance(item, MultipleItem):
@@ -192,12 +251,29 @@ class LiveItem:
                 self.inputs.append(dropdown)
                 rows.append(dropdown)
             return rows
+        if isinstance(item, OpenItem):
+            box = widgets.Textarea(
+                value="",
+                placeholder="Write your answer here",
+                description="Your answer",
+                rows=6,
+                layout=widgets.Layout(width="95%"),
+                style={"description_width": "initial"},
+            )
+            self.inputs = [box]
+            return [box]
         raise TypeError(f"cannot build widgets for {type(item).__name__}")
 
     # ----------------------------------------------------------------- responses
     def response(self) -> Any:
         """The current answer in the format :meth:`coursekit.quiz.bank.Item.check` takes."""
         item = self.item
+        if isinstance(item, OpenItem):
+            return {
+                "text": self.inputs[0].value,
+                "met": [n for n, box in enumerate(self.criteria) if box.value],
+                "rating": self.rating.value or "",
+            }
         if isinstance(item, MultipleItem):
             return [n for n, box in enumerate(self.inputs) if box.value]
         if isinstance(item, ChoiceItem):
@@ -209,6 +285,14 @@ class LiveItem:
     def set_response(self, response: Any) -> None:
         """Set the widgets to ``response`` (same format as :meth:`response`)."""
         item = self.item
+        if isinstance(item, OpenItem):
+            data = response if isinstance(response, dict) else {"text": response or ""}
+            self.inputs[0].value = str(data.get("text") or "")
+            met = set(data.get("met") or ())
+            for n, box in enumerate(self.criteria):
+                box.value = n in met
+            self.rating.value = data.get("rating") or None
+            return
         if isinstance(item, MultipleItem):
             chosen = set(response or ())
             for n, box in enumerate(self.inputs):
@@ -224,13 +308,20 @@ class LiveItem:
 
     # ----------------------------------------------------------------- actions
     def _set_locked(self, locked: bool) -> None:
+        if isinstance(self.item, OpenItem):
+            return
         for widget in self.inputs:
             widget.disabled = locked
         self.check_button.layout.display = _HIDDEN if locked else _SHOWN
         self.retry_button.layout.display = _SHOWN if locked else _HIDDEN
 
     def check(self) -> Outcome:
-        """Check the current answer; an incomplete answer is not counted as an attempt."""
+        """Check the current answer; an incomplete answer is not counted as an attempt.
+
+        For an open item this records the self-assessment (it has no Check button)."""
+        if isinstance(self.item, OpenItem):
+            self._rated()
+            return self.item.check(self.response())
         outcome = self.item.check(self.response())
         self.feedback.value = outcome_html(outcome)
         if outcome.answered:
@@ -249,6 +340,19 @@ class LiveItem:
 
     def reveal(self, show: bool | None = None) -> None:
         """Show or hide the explanation (toggle when ``show`` is None)."""
+        if isinstance(self.item, OpenItem):
+            opening = (not self.revealed) if show is None else bool(show)
+            if opening and show is None and not str(self.inputs[0].value).strip():
+                self.feedback.value = (
+                    "<p>Write your answer first; then compare it with the model answer.</p>"
+                )
+                return
+            self.revealed = opening
+            self.explanation.layout.display = _SHOWN if self.revealed else _HIDDEN
+            self.reveal_button.description = (
+                "Hide model answer" if self.revealed else "Show model answer"
+            )
+            return
         self.revealed = (not self.revealed) if show is None else bool(show)
         self.explanation.layout.display = _SHOWN if self.revealed else _HIDDEN
         self.reveal_button.description = "Hide explanation" if self.revealed else "Show explanation"
@@ -256,7 +360,9 @@ class LiveItem:
     def reset(self) -> None:
         """Clear the answer, the feedback and the attempt count."""
         item = self.item
-        if isinstance(item, MultipleItem):
+        if isinstance(item, OpenItem):
+            self.set_response({"text": ""})
+        elif isinstance(item, MultipleItem):
             self.set_response([])
         elif isinstance(item, ChoiceItem):
             self.inputs[0].value = None
@@ -321,7 +427,13 @@ class LiveQuiz:
 
     def _update_score(self) -> None:
         r = self.results
-        self.score.value = f"<p><strong>{r.score} of {r.total} correct</strong></p>"
+        rated, n_open = r.self_assessed
+        extra = (
+            f"<br>{rated} of {n_open} open answers self-assessed (not counted in the score)"
+            if n_open
+            else ""
+        )
+        self.score.value = f"<p><strong>{r.score} of {r.total} correct</strong>{extra}</p>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -1,32 +1,47 @@
-"""A small, safe Markdown subset for quiz text.
+"""Safe Markdown for quiz text: markdown-it-py with a small allow-list.
 
 Quiz prompts, options, feedback and explanations are written by people, but they end up
-inside web pages. This module turns them into HTML that cannot run code: every character
-of the source is escaped first, and only the following constructs become markup.
+inside web pages. Parsing is done by ``markdown-it-py`` (CommonMark) starting from its
+``zero`` preset with raw HTML disabled, and only these rules switched on:
 
-- ``**bold**`` and ``*italic*`` (or ``_italic_``)
-- ```code``` (back-ticks; the content is shown literally)
-- ``[link text](https://example.org)``: only ``http`` and ``https`` targets become links
-- inline math ``$d = 0.8$``, converted to MathML on the server with ``latex2mathml``;
-  the MathML is rebuilt from an allow-list of elements and attributes
-- a blank line starts a new paragraph
-- a backslash makes the next punctuation character literal (``\\$``, ``\\*``)
+- emphasis: ``**bold**``, ``*italic*``, ``_italic_``
+- code spans: ```code``` (shown literally)
+- links ``[text](target)``: only ``http``, ``https``, ``mailto`` and relative targets
+  become links; any other scheme (``javascript:``, ``data:``, ...) is shown as text and
+  reported by :func:`problems`
+- backslash escapes (``\\$``, ``\\*``) and line breaks (folded into spaces)
+- inline math ``$d = 0.8$`` (``mdit-py-plugins`` dollarmath), converted to MathML on the
+  server with ``latex2mathml``
 
-Anything else (raw HTML, images, headings, lists) is shown as plain text.
+Everything else (raw HTML, images, headings, lists, autolinks) stays plain text, escaped.
+
+What is hand-written here, and why: the renderer is a short walk over markdown-it's
+tokens rather than markdown-it's HTML renderer, because the output must fit inside a
+``<legend>`` or ``<label>`` (paragraphs joined with ``<br>``) and every link must pass
+our own scheme check. The MathML is rebuilt from latex2mathml's element tree (not its
+serialised string) through an allow-list of MathML elements and attributes, with every
+text node escaped by us, so a formula such as ``$\\text{a<b}$`` keeps its text and the
+markup stays balanced; a formula that cannot be converted is reported.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Literal
+from xml.etree.ElementTree import Element
 
-from latex2mathml.converter import convert as _latex_to_mathml
+from latex2mathml.converter import convert_to_element as _latex_to_element
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 __all__ = [
     "MathStyle",
     "problems",
+    "safe_href",
     "text_content",
     "to_html",
     "to_plain",
@@ -34,21 +49,6 @@ __all__ = [
 ]
 
 MathStyle = Literal["mathml", "tex"]
-
-_INLINE = re.compile(
-    r"""
-      (?P<escape>\\(?P<escaped>[\\`*_$\[\]()\#~=<>!{}|.+-]))
-    | (?P<code>(?P<ticks>`+)(?P<code_body>.+?)(?P=ticks))
-    | (?P<math>\$(?!\s)(?P<math_body>(?:\\.|[^$\\])+?)(?<!\s)\$(?!\d))
-    | (?P<link>\[(?P<link_text>(?:\\.|[^\]\\])+)\]\((?P<link_href>[^()\s]+)\))
-    | (?P<strong>\*\*(?!\s)(?P<strong_body>.+?)(?<!\s)\*\*)
-    | (?P<em>\*(?![\s*])(?P<em_body>[^*]+?)(?<!\s)\*)
-    | (?P<em_u>(?<![\w\\])_(?![\s_])(?P<em_u_body>[^_]+?)(?<!\s)_(?!\w))
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_SAFE_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 # MathML Core elements and presentation attributes that latex2mathml produces.
 _MATHML_TAGS = frozenset(
@@ -69,128 +69,163 @@ _MATHML_ATTRIBUTES = frozenset(
         "numalign", "denomalign", "mathsize", "encoding",
     }
 )  # fmt: skip
+_TOKEN_TAGS = frozenset({"mi", "mo", "mn", "mtext", "ms"})
 _MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _SAFE_ATTRIBUTE_VALUE = re.compile(r"^[\w .%:+#,-]*$")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+_MAX_MATH = 2000
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
-class _MathMLCleaner(HTMLParser):
-    """Rebuild MathML from an allow-list; text is always escaped, everything else is dropped."""
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["escape", "backticks", "emphasis", "link", "newline"])
+    dollarmath_plugin(
+        md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True
+    )
+    md.disable(["math_block"])
+    md.validateLink = lambda url: True  # every target is checked by safe_href instead
+    return md
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.tokens: list[str] = []
-        self.unknown_commands: list[str] = []
-        self._in_token = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _MATHML_TAGS:
-            return
+_MD = _parser()
+
+
+def safe_href(href: str) -> bool:
+    """Whether a link target is allowed: http(s), mailto or relative, no odd characters."""
+    if not href or _UNSAFE_CHARS.search(href):
+        return False
+    scheme = _SCHEME.match(href)
+    return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
+
+
+# --------------------------------------------------------------------------- math
+
+
+def _mathml(node: Element, out: list[str], tokens: list[str], unknown: list[str]) -> None:
+    tag = node.tag.split("}")[-1] if isinstance(node.tag, str) else ""
+    known = tag in _MATHML_TAGS
+    if known:
         parts = [tag]
-        for name, value in attrs:
+        for name, value in sorted(node.attrib.items()):
             if name == "xmlns" and value == _MATHML_NS:
                 parts.append(f'xmlns="{_MATHML_NS}"')
-            elif (
-                name in _MATHML_ATTRIBUTES
-                and value is not None
-                and _SAFE_ATTRIBUTE_VALUE.match(value)
-            ):
+            elif name in _MATHML_ATTRIBUTES and _SAFE_ATTRIBUTE_VALUE.match(value):
                 parts.append(f'{name}="{html.escape(value, quote=True)}"')
-        self.out.append("<" + " ".join(parts) + ">")
-        if tag in {"mi", "mo", "mn", "mtext"}:
-            self._in_token += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _MATHML_TAGS:
-            self.handle_starttag(tag, attrs)
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _MATHML_TAGS:
-            return
-        if tag in {"mi", "mo", "mn", "mtext"} and self._in_token:
-            self._in_token -= 1
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_token and data.strip():
-            self.tokens.append(data.strip())
-            if re.match(r"^\\[A-Za-z]+$", data.strip()):
-                self.unknown_commands.append(data.strip())
-        self.out.append(html.escape(data, quote=False))
+        out.append("<" + " ".join(parts) + ">")
+    if node.text:
+        text = html.unescape(node.text)
+        if known and tag in _TOKEN_TAGS and text.strip():
+            tokens.append(text.strip())
+            if re.match(r"^\\[A-Za-z]+$", text.strip()):
+                unknown.append(text.strip())
+        out.append(html.escape(text, quote=False))
+    for child in node:
+        _mathml(child, out, tokens, unknown)
+        if child.tail:
+            out.append(html.escape(html.unescape(child.tail), quote=False))
+    if known:
+        out.append(f"</{tag}>")
 
 
-def _math_html(latex: str, style: MathStyle) -> tuple[str, list[str]]:
+@lru_cache(maxsize=4096)
+def _math_html(latex: str, style: MathStyle) -> tuple[str, tuple[str, ...]]:
     """Return (html, problems) for one inline formula."""
+    shown = latex if len(latex) <= 60 else latex[:59] + "…"
     if style == "tex":
-        return r"\(" + html.escape(latex, quote=False) + r"\)", []
+        return r"\(" + html.escape(latex, quote=False) + r"\)", ()
+    fallback = f'<code class="ck-math-error">{html.escape(latex, quote=False)}</code>'
+    if len(latex) > _MAX_MATH:
+        return fallback, (f"inline math ${shown}$ is longer than {_MAX_MATH} characters",)
     try:
-        raw = _latex_to_mathml(latex)
+        root = _latex_to_element(latex)
     except Exception as exc:  # latex2mathml raises many exception types
-        fallback = f'<code class="ck-math-error">{html.escape(latex, quote=False)}</code>'
-        return fallback, [f"cannot convert inline math ${latex}$: {exc}"]
-    cleaner = _MathMLCleaner()
-    cleaner.feed(raw)
-    cleaner.close()
-    found = [
-        f"unknown LaTeX command {cmd} in inline math ${latex}$" for cmd in cleaner.unknown_commands
-    ]
-    # A spoken-text name: accessibility checkers (and some screen readers) ignore MathML content.
-    spoken = html.escape(" ".join(cleaner.tokens), quote=True)
-    markup = "".join(cleaner.out)
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        return fallback, (f"cannot convert inline math ${shown}$: {reason}",)
+    out: list[str] = []
+    tokens: list[str] = []
+    unknown: list[str] = []
+    _mathml(root, out, tokens, unknown)
+    found = tuple(f"unknown LaTeX command {cmd} in inline math ${shown}$" for cmd in unknown)
+    # A spoken-text name: accessibility checkers (and some screen readers) ignore MathML.
+    spoken = html.escape(" ".join(tokens), quote=True)
+    markup = "".join(out)
     if markup.startswith("<math"):
         markup = f'<math aria-label="{spoken}" alttext="{spoken}"' + markup[len("<math") :]
     return markup, found
 
 
+# --------------------------------------------------------------------------- rendering
+
+_Mode = Literal["html", "plain"]
+
+
 def _inline(
-    text: str, math: MathStyle, found: list[str], *, links: bool = True, plain: bool = False
+    children: list[Token], math: MathStyle, found: list[str], mode: _Mode, *, links: bool = True
 ) -> str:
     out: list[str] = []
-    pos = 0
+    link_stack: list[tuple[bool, str]] = []
 
-    def literal(chunk: str) -> str:
-        return chunk if plain else html.escape(chunk, quote=False)
+    def esc(text: str) -> str:
+        return text if mode == "plain" else html.escape(text, quote=False)
 
-    for match in _INLINE.finditer(text):
-        out.append(literal(text[pos : match.start()]))
-        pos = match.end()
-        kind = match.lastgroup
-        if match.group("escape"):
-            out.append(literal(match.group("escaped")))
-        elif match.group("code"):
-            body = match.group("code_body").strip() or match.group("code_body")
-            out.append(body if plain else f"<code>{html.escape(body, quote=False)}</code>")
-        elif match.group("math"):
-            body = match.group("math_body")
-            if plain:
-                out.append(body)
+    for token in children:
+        kind = token.type
+        if kind == "text":
+            out.append(esc(_SPACE.sub(" ", token.content)))
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "code_inline":
+            code = esc(_SPACE.sub(" ", token.content))
+            out.append(code if mode == "plain" else f"<code>{code}</code>")
+        elif kind in ("math_inline", "math_inline_double"):
+            if mode == "plain":
+                out.append(token.content)
             else:
-                rendered, issues = _math_html(body, math)
+                rendered, issues = _math_html(token.content, math)
                 found.extend(issues)
                 out.append(rendered)
-        elif match.group("link"):
-            href = match.group("link_href")
-            inner = _inline(match.group("link_text"), math, found, links=False, plain=plain)
-            if plain:
-                out.append(inner)
-            elif links and _SAFE_LINK.match(href):
-                out.append(f'<a href="{html.escape(href, quote=True)}">{inner}</a>')
-            else:
-                if links:
-                    found.append(f"link target {href!r} is not allowed (use an http or https URL)")
-                out.append(literal(match.group(0)))
-        elif kind in {"strong", "em", "em_u"}:
-            body = match.group(f"{kind}_body")
-            inner = _inline(body, math, found, links=links, plain=plain)
-            tag = "strong" if kind == "strong" else "em"
-            out.append(inner if plain else f"<{tag}>{inner}</{tag}>")
-    out.append(literal(text[pos:]))
+        elif kind in ("em_open", "em_close", "strong_open", "strong_close"):
+            if mode == "html":
+                tag = "em" if kind.startswith("em") else "strong"
+                out.append(f"</{tag}>" if kind.endswith("close") else f"<{tag}>")
+        elif kind == "link_open":
+            href = str(token.attrs.get("href", ""))
+            ok = links and not link_stack and safe_href(href)
+            if not ok and links and not link_stack:
+                shown = href if len(href) <= 60 else href[:59] + "…"
+                found.append(
+                    f"link target {shown!r} is not allowed "
+                    "(use an http, https or mailto URL, or a relative link)"
+                )
+            link_stack.append((ok, href))
+            if mode == "html":
+                out.append(f'<a href="{html.escape(href, quote=True)}">' if ok else esc("["))
+        elif kind == "link_close":
+            ok, href = link_stack.pop() if link_stack else (False, "")
+            if mode == "html":
+                out.append("</a>" if ok else esc(f"]({href})"))
+        else:  # any other token: keep its source text, escaped
+            out.append(esc(token.content or token.markup))
     return "".join(out)
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+def _paragraphs(text: str) -> list[list[Token]]:
+    return [
+        list(token.children or [])
+        for token in _MD.parse(str(text))
+        if token.type == "inline" and token.content.strip()
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _render(text: str, math: MathStyle, block: bool) -> tuple[str, tuple[str, ...]]:
+    found: list[str] = []
+    rendered = [_SPACE.sub(" ", _inline(p, math, found, "html")).strip() for p in _paragraphs(text)]
+    markup = "".join(f"<p>{p}</p>" for p in rendered) if block else "<br>".join(rendered)
+    return markup, tuple(dict.fromkeys(found))
 
 
 def to_html(text: str, *, math: MathStyle = "mathml", block: bool = False) -> str:
@@ -200,11 +235,7 @@ def to_html(text: str, *, math: MathStyle = "mathml", block: bool = False) -> st
     ``<br>`` so the result can sit inside a ``<legend>`` or ``<label>``. ``math="tex"``
     keeps formulas as ``\\(...\\)`` for systems that typeset TeX themselves (Moodle).
     """
-    found: list[str] = []
-    rendered = [_inline(p, math, found) for p in _paragraphs(str(text))]
-    if block:
-        return "".join(f"<p>{p}</p>" for p in rendered)
-    return "<br>".join(rendered)
+    return _render(str(text), math, block)[0]
 
 
 def to_plain(text: str) -> str:
@@ -213,7 +244,8 @@ def to_plain(text: str) -> str:
     Formulas keep their LaTeX source and links keep only their text.
     """
     found: list[str] = []
-    return " ".join(_inline(p, "tex", found, plain=True) for p in _paragraphs(str(text)))
+    parts = [_inline(p, "tex", found, "plain") for p in _paragraphs(str(text))]
+    return " ".join(" ".join(parts).split())
 
 
 def to_text(text: str) -> str:
@@ -226,10 +258,7 @@ def to_text(text: str) -> str:
 
 def problems(text: str) -> list[str]:
     """Return what is wrong with ``text``: formulas that do not convert, disallowed links."""
-    found: list[str] = []
-    for paragraph in _paragraphs(str(text)):
-        _inline(paragraph, "mathml", found)
-    return found
+    return list(_render(str(text), "mathml", False)[1])
 
 
 class _TextContent(HTMLParser):

@@ -2,9 +2,11 @@
 
 The markup follows the DOM contract documented in ``book/about/instructors.md``. It holds
 no script and no style: the book loads ``quiz.js`` and ``quiz.css`` once per page. The
-answers, feedback and explanation of each item travel in ``data-quiz-payload``: JSON,
-XOR-ed with a key stream derived from the quiz and item ids, then base64. That keeps the
-answers from being read at a glance in the page source; it is not security.
+answers, feedback and explanation of each item travel in ``data-quiz-payload``: UTF-8
+JSON in base64. That keeps the answers and explanations out of the readable markup (quiz.js
+reveals them only after an answer is checked or the explanation is asked for); it is not
+security. Element ids derive from the bank id and item ids only, so rendering is
+deterministic.
 
 Every piece of bank text passes through :mod:`coursekit.quiz.markdown` (or
 :func:`html.escape`), including the HTML inside the encoded payload, so ``quiz.js`` can
@@ -15,32 +17,33 @@ from __future__ import annotations
 
 import base64
 import html
-import itertools
 import json
+import re
+from pathlib import Path
 from typing import Any, Literal
 
-from coursekit import _paths
 from coursekit.quiz import markdown
-from coursekit.quiz.bank import (
+from coursekit.quiz.bibliography import Bibliography, read_bibliography
+from coursekit.quiz.model import (
     Bank,
-    Bibliography,
     ChoiceItem,
     Item,
     MatchItem,
     MultipleItem,
     NumericItem,
+    OpenItem,
     OrderItem,
     Outcome,
-    read_bibliography,
 )
 
 __all__ = [
+    "RATING_LABELS",
     "decode_payload",
+    "element_prefix",
     "encode_payload",
     "inline_assets",
     "item_payload",
     "outcome_html",
-    "payload_seed",
     "render_document",
     "render_static",
     "source_labels",
@@ -48,51 +51,37 @@ __all__ = [
     "storage_key",
 ]
 
-_counter = itertools.count(1)
 _HINTS = {
     "single": "Choose one answer.",
     "multiple": "Choose every answer that applies.",
     "numeric": "Enter a number.",
     "match": "Choose a category for each statement.",
     "order": "Put the elements in order, first at the top, with the Move up and Move down buttons.",
+    "open": "Write your answer, then show the model answer and rate your answer against its "
+    "checklist. Self-assessed: this question does not count toward the score.",
 }
+#: The wording of the self-ratings of an open item (value → label), worst first.
+RATING_LABELS = {"not-yet": "Not yet", "partly": "Partly", "fully": "Fully"}
 
 
-def _key_stream(seed: str, n: int) -> bytes:
-    """FNV-1a hash of ``seed`` feeding an xorshift32 generator (mirrored in quiz.js)."""
-    h = 2166136261
-    for byte in seed.encode("utf-8"):
-        h ^= byte
-        h = (h * 16777619) & 0xFFFFFFFF
-    x = h or 0x9E3779B9
-    out = bytearray()
-    for _ in range(n):
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        out.append(x & 0xFF)
-    return bytes(out)
+def encode_payload(data: Any) -> str:
+    """Encode JSON-able ``data`` for a ``data-quiz-payload`` attribute: base64 of UTF-8 JSON.
+
+    That keeps answers and explanations out of the readable markup (and out of a search of
+    the page); it is not security. quiz.js decodes it with ``atob`` and ``TextDecoder``.
+    """
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return base64.b64encode(raw.encode("utf-8")).decode("ascii")
 
 
-def _xor(data: bytes, seed: str) -> bytes:
-    """XOR ``data`` with the key stream of ``seed`` (its own inverse)."""
-    return bytes(a ^ b for a, b in zip(data, _key_stream(seed, len(data)), strict=True))
-
-
-def encode_payload(data: Any, seed: str) -> str:
-    """Encode JSON-able ``data`` for a ``data-quiz-payload`` attribute."""
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(_xor(raw, seed)).decode("ascii")
-
-
-def decode_payload(token: str, seed: str) -> Any:
+def decode_payload(token: str) -> Any:
     """Invert :func:`encode_payload` (what quiz.js does in the browser)."""
-    return json.loads(_xor(base64.b64decode(token), seed).decode("utf-8"))
+    return json.loads(base64.b64decode(token, validate=True).decode("utf-8"))
 
 
-def payload_seed(quiz_id: str, item_id: str) -> str:
-    """The key-stream seed of one item: ``"<quiz id>/<item id>"``."""
-    return f"{quiz_id}/{item_id}"
+def element_prefix(bank: Bank, instance: str = "") -> str:
+    """The prefix of every element id of a rendered bank: ``ckq-<bank id>[-<instance>]``."""
+    return f"ckq-{bank.id}-{instance}" if instance else f"ckq-{bank.id}"
 
 
 def storage_key(bank: Bank) -> str:
@@ -146,6 +135,10 @@ def item_payload(item: Item, labels: dict[str, str] | None = None) -> dict[str, 
     elif isinstance(item, MatchItem):
         data["answer"] = [item.categories.index(p.category) for p in item.pairs]
         data["feedback"] = [markdown.to_html(p.feedback) for p in item.pairs]
+    elif isinstance(item, OpenItem):
+        data["model"] = markdown.to_html(item.model_answer, block=True)
+        data["rubric"] = [markdown.to_html(c) for c in item.rubric]
+        data["ratings"] = [[value, label] for value, label in RATING_LABELS.items()]
     elif isinstance(item, OrderItem):
         shown = item.display_order()
         data["answer"] = [shown.index(step) for step in range(len(item.sequence))]
@@ -214,23 +207,25 @@ def _controls(item: Item, base: str) -> list[str]:
         rows.append("</ol>")
         rows.append('<p class="ck-vh" aria-live="polite" data-quiz-status></p>')
         return rows
+    if isinstance(item, OpenItem):
+        return [
+            f'<label class="ck-quiz-text-label" for="{base}-text">Your answer</label>',
+            f'<textarea id="{base}-text" class="ck-quiz-text" rows="6" spellcheck="true" '
+            'autocomplete="off"></textarea>',
+        ]
     raise TypeError(f"cannot render item of type {type(item).__name__}")
 
 
-def _item_html(
-    bank: Bank, item: Item, number: int, prefix: str, labels: dict[str, str]
-) -> list[str]:
-    base = f"{prefix}-{number}"
-    token = encode_payload(item_payload(item, labels), payload_seed(bank.id, item.id))
+def _actions(item: Item, base: str) -> list[str]:
+    if isinstance(item, OpenItem):
+        return [
+            '<div class="ck-quiz-actions">',
+            '<button type="button" class="ck-quiz-button" data-action="reveal" '
+            f'aria-expanded="false" aria-controls="{base}-explanation">'
+            "Show model answer</button>",
+            "</div>",
+        ]
     return [
-        f'<li class="ck-quiz-item" id="{base}" data-item-id="{_attr(item.id)}" '
-        f'data-item-type="{item.type}" data-quiz-payload="{token}">',
-        f'<fieldset class="ck-quiz-fieldset" aria-describedby="{base}-hint">',
-        f'<legend class="ck-quiz-prompt"><span class="ck-quiz-number">Question {number} '
-        f"of {len(bank)}.</span> {markdown.to_html(item.prompt)}</legend>",
-        f'<p class="ck-quiz-hint" id="{base}-hint">{_HINTS[item.type]}</p>',
-        *_controls(item, base),
-        "</fieldset>",
         '<div class="ck-quiz-actions">',
         '<button type="button" class="ck-quiz-button" data-action="check">Check</button>',
         '<button type="button" class="ck-quiz-button" data-action="retry" hidden>'
@@ -239,6 +234,25 @@ def _item_html(
         f'data-action="reveal" aria-expanded="false" aria-controls="{base}-explanation">'
         "Show explanation</button>",
         "</div>",
+    ]
+
+
+def _item_html(
+    bank: Bank, item: Item, number: int, prefix: str, labels: dict[str, str]
+) -> list[str]:
+    base = f"{prefix}-{item.id}"
+    token = encode_payload(item_payload(item, labels))
+    return [
+        f'<li class="ck-quiz-item" id="{base}" data-item-id="{_attr(item.id)}" '
+        f'data-item-type="{item.type}" data-item-objective="{_attr(item.objective)}" '
+        f'data-quiz-payload="{token}">',
+        f'<fieldset class="ck-quiz-fieldset" aria-describedby="{base}-hint">',
+        f'<legend class="ck-quiz-prompt"><span class="ck-quiz-number">Question {number} '
+        f"of {len(bank)}.</span> {markdown.to_html(item.prompt)}</legend>",
+        f'<p class="ck-quiz-hint" id="{base}-hint">{_HINTS[item.type]}</p>',
+        *_controls(item, base),
+        "</fieldset>",
+        *_actions(item, base),
         '<div class="ck-quiz-feedback" data-quiz-feedback aria-live="polite"></div>',
         f'<div class="ck-quiz-explanation" id="{base}-explanation" data-quiz-explanation '
         "hidden></div>",
@@ -247,19 +261,34 @@ def _item_html(
 
 
 def render_static(
-    bank: Bank, *, bibliography: Bibliography | None = None, heading_level: int = 2
+    bank: Bank,
+    *,
+    bibliography: Bibliography | None = None,
+    heading_level: int = 2,
+    instance: str = "",
 ) -> str:
     """Return the quiz as static HTML (no script, no style) following the DOM contract.
 
-    ``heading_level`` (1–6) is the level of the quiz title's heading.
+    ``heading_level`` (1–6) is the level of the quiz title's heading. Element ids are
+    ``ckq-<bank id>-<item id>...``: the same bank always renders to the same bytes. To show
+    one bank twice on a page, give the second copy an ``instance`` name (a slug) so its
+    element ids differ.
     """
     if heading_level not in range(1, 7):
         raise ValueError(f"heading_level must be between 1 and 6, got {heading_level!r}")
-    n = next(_counter)
-    prefix = f"ckq-{bank.id}" if n == 1 else f"ckq-{bank.id}-{n}"
+    if instance and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", instance):
+        raise ValueError(f"instance must be a slug (a-z, 0-9, -), got {instance!r}")
+    prefix = element_prefix(bank, instance)
     labels = source_labels(bank, bibliography)
     h = f"h{heading_level}"
     count = f"{len(bank)} question{'s' if len(bank) != 1 else ''}"
+    graded = len(bank.graded)
+    n_open = len(bank) - graded
+    if n_open:
+        count += (
+            f", {n_open} of them open (you rate your own answer; these are not counted in "
+            "the score)"
+        )
     parts = [
         f'<section class="ck-quiz" data-quiz-id="{_attr(bank.id)}" '
         f'data-quiz-version="{_attr(bank.digest)}" aria-labelledby="{prefix}-title">',
@@ -275,7 +304,15 @@ def render_static(
     parts += [
         "</ol>",
         '<div class="ck-quiz-footer">',
-        f'<p class="ck-quiz-score" data-quiz-score aria-live="polite">0 of {len(bank)} correct</p>',
+        f'<p class="ck-quiz-score" data-quiz-score aria-live="polite">0 of {graded} correct</p>',
+        *(
+            [
+                f'<p class="ck-quiz-selfscore" data-quiz-self aria-live="polite">0 of {n_open} '
+                "open answers self-assessed (not counted in the score)</p>"
+            ]
+            if n_open
+            else []
+        ),
         '<button type="button" class="ck-quiz-button ck-quiz-button-secondary" '
         'data-action="reset">Reset quiz</button>',
         "</div>",
@@ -286,7 +323,7 @@ def render_static(
 
 def static_assets() -> tuple[str, str]:
     """Return the text of ``quiz.js`` and ``quiz.css`` shipped with the package."""
-    folder = _paths.static_dir()
+    folder = Path(__file__).resolve().parent.parent / "static"
     return (
         (folder / "quiz.js").read_text(encoding="utf-8"),
         (folder / "quiz.css").read_text(encoding="utf-8"),

@@ -12,10 +12,10 @@ course). Unconfirmed figures are never stored.
 
 Example::
 
-    from coursekit import data
+    from coursekit.evidence import datasets as data
     trials = data.load("trials")
-    mapp1 = data.trial("mapp1")
-    mapp1.effect_size
+    row = data.trial("TRIAL_ID")
+    row.effect_size
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pandas is imported lazily so that ``import coursekit.data`` stays light
+if (
+    TYPE_CHECKING
+):  # pandas is imported lazily so that ``import coursekit.evidence.datasets`` stays light
     import pandas as pd
 
 __all__ = [
@@ -46,7 +48,7 @@ __all__ = [
     "trial",
 ]
 
-DATASETS_DIR: Path = Path(__file__).resolve().parent / "datasets"
+DATASETS_DIR: Path = Path(__file__).resolve().parents[1] / "datasets"
 """Directory holding the ``<name>.csv`` / ``<name>.yml`` pairs."""
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("H", "V", "M", "P")
@@ -335,31 +337,23 @@ def trial(trial_id: str) -> pd.Series:
 
 
 def _bib_path() -> Path | None:
-    try:
-        from coursekit._paths import book_dir
+    from coursekit.evidence.bibliography import book_bibliography_path
 
-        path = book_dir() / "references.bib"
-    except FileNotFoundError:
-        path = Path(__file__).resolve().parents[2] / "book" / "references.bib"
-    return path if path.is_file() else None
+    return book_bibliography_path()
 
 
 def _bib_keys(path: Path) -> set[str]:
-    text = path.read_text(encoding="utf-8")
-    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.MULTILINE))
+    from coursekit.evidence import bibliography
+
+    return bibliography.read(path).keys()
 
 
 def _retracted_keys() -> set[str]:
     """Keys whose bibliography note starts with RETRACTED (empty if the bib is not found)."""
+    from coursekit.evidence import bibliography
+
     path = _bib_path()
-    if path is None:
-        return set()
-    text = path.read_text(encoding="utf-8")
-    out = set()
-    for match in re.finditer(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,(.*?)^\}", text, re.M | re.S):
-        if re.search(r"^\s*note\s*=\s*\{RETRACTED", match.group(2), re.M):
-            out.add(match.group(1))
-    return out
+    return set() if path is None else bibliography.read(path).retracted
 
 
 def _iter_source_keys(name: str) -> Iterator[tuple[int, str]]:
@@ -418,10 +412,7 @@ def check_datasets(bib_path: Path | str | None = None) -> list[str]:
 def glossary_markdown() -> str:
     """Return the text of ``book/reference/glossary.md``, built from the ``glossary`` dataset.
 
-    Regenerate the page with::
-
-        python -c "from coursekit import data; print(data.glossary_markdown(), end='')" \\
-            > book/reference/glossary.md
+    Regenerate the page with ``coursekit glossary > book/reference/glossary.md``.
     """
     df = load("glossary").sort_values("term", key=lambda s: s.str.casefold())
     retracted = _retracted_keys()

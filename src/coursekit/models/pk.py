@@ -1,20 +1,22 @@
-"""Teaching pharmacokinetic models for MDMA and ketamine.
+"""A one-compartment pharmacokinetic teaching model (no drug-specific values).
 
 A simplified teaching model for understanding the shapes of concentration curves.
 It is not a dosing tool and must not be used for clinical or personal decisions.
 
 Two ideas are covered:
 
-* **MDMA split-dose regimen.** A one-compartment model with first-order oral
-  absorption (the Bateman function). Several doses add up by superposition, so an
-  initial dose plus a supplemental half dose 1.5–2 h later can be drawn as one curve.
-* **Ketamine routes.** The same drug reaches the blood in different proportions
-  (bioavailability, F) and at different speeds depending on the route. Relative
-  exposure is ``dose * F``; :func:`route_curve` draws a teaching curve per route.
+* **Split-dose regimens.** A one-compartment model with first-order oral absorption
+  (the Bateman function). Several doses add up by superposition, so an initial dose
+  plus a supplemental dose later can be drawn as one curve.
+* **Routes of administration.** The same drug reaches the blood in different
+  proportions (bioavailability, F) and at different speeds depending on the route.
+  Relative exposure is ``dose * F``; :func:`route_curve` draws a teaching curve per route.
 
-Every parameter carries a :class:`Source` (bibliography key, note, confidence).
-Confidence codes follow the course fact tables: H/V confirmed in the primary or
-authoritative source; M/P confirmed only in a secondary source (flag it in prose).
+Parameter values are data, not code: they live in the ``pk_parameters`` and ``pk_routes``
+datasets with their sources and confidence, and :func:`coursekit.evidence.lookup.pk_parameters`
+and :func:`coursekit.evidence.lookup.pk_routes` turn rows into the objects below. Every
+parameter set carries a :class:`Source` (bibliography key, note, confidence) copied from its
+dataset row.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import require_finite, require_nonnegative, require_positive, require_unit_interval
+from coursekit._checks import (
+    require_finite,
+    require_nonnegative,
+    require_positive,
+    require_text,
+    require_unit_interval,
+)
 
 __all__ = [
-    "KETAMINE_HALF_LIFE_H",
-    "KETAMINE_HALF_LIFE_SOURCE",
-    "KETAMINE_ROUTES",
-    "MDMA_TEACHING",
     "TEACHING_NOTICE",
     "Dose",
     "PKCurve",
@@ -44,7 +48,6 @@ __all__ = [
     "route_curve",
     "route_exposure",
     "simulate",
-    "sources",
     "split_dose_regimen",
 ]
 
@@ -59,11 +62,6 @@ _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
 
 def _with_notice(text: str) -> str:
     return f"{text}\n[{TEACHING_NOTICE}]"
-
-
-def _require_text(name: str, value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be a non-empty string")
 
 
 def _require_source(value: object) -> None:
@@ -85,10 +83,10 @@ class Source:
     confidence: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.key, str) or not _KEY_PATTERN.match(self.key):
+        if not isinstance(self.key, str) or not _KEY_PATTERN.fullmatch(self.key):
             raise ValueError(f"key must be a bibliography key like 'chong2006', got {self.key!r}")
-        _require_text("note", self.note)
-        if self.confidence not in _CONFIDENCE:
+        require_text("note", self.note)
+        if not isinstance(self.confidence, str) or self.confidence not in _CONFIDENCE:
             raise ValueError(
                 f"confidence must be one of 'H', 'V', 'M', 'P'; got {self.confidence!r}"
             )
@@ -99,7 +97,8 @@ class PKParameters:
     """One-compartment model with first-order absorption (teaching parameters).
 
     ``volume_l`` is the apparent volume of distribution in litres; together with
-    ``bioavailability`` it scales the curve: peak height is proportional to F/V.
+    ``bioavailability`` it scales the curve: peak height is proportional to F/V. Numbers are
+    stored as floats; the elimination rate and clearance derived from them must be finite.
     """
 
     name: str
@@ -110,12 +109,20 @@ class PKParameters:
     source: Source
 
     def __post_init__(self) -> None:
-        _require_text("name", self.name)
-        require_positive("ka_per_h", self.ka_per_h)
-        require_positive("half_life_h", self.half_life_h)
-        require_positive("volume_l", self.volume_l)
-        require_unit_interval("bioavailability", self.bioavailability)
+        require_text("name", self.name)
+        _store(self, "ka_per_h", require_positive("ka_per_h", self.ka_per_h))
+        _store(self, "half_life_h", require_positive("half_life_h", self.half_life_h))
+        _store(self, "volume_l", require_positive("volume_l", self.volume_l))
+        f = require_unit_interval("bioavailability", self.bioavailability)
+        _store(self, "bioavailability", f)
         _require_source(self.source)
+        if not math.isfinite(self.ke_per_h):
+            raise ValueError(f"half_life_h is too small to use, got {self.half_life_h!r}")
+        if not math.isfinite(self.clearance_l_per_h):
+            raise ValueError(
+                f"volume_l is too large for half_life_h: the clearance is not finite "
+                f"(volume_l={self.volume_l!r}, half_life_h={self.half_life_h!r})"
+            )
 
     @property
     def ke_per_h(self) -> float:
@@ -143,13 +150,13 @@ class Dose:
     time_h: float = 0.0
 
     def __post_init__(self) -> None:
-        require_nonnegative("amount_mg", self.amount_mg)
-        require_nonnegative("time_h", self.time_h)
+        _store(self, "amount_mg", require_nonnegative("amount_mg", self.amount_mg))
+        _store(self, "time_h", require_nonnegative("time_h", self.time_h))
 
 
 @dataclass(frozen=True)
 class Route:
-    """A ketamine route of administration with its bioavailability.
+    """A route of administration with its bioavailability.
 
     ``bioavailability`` is the point value used by the model; ``low``/``high`` give the
     spread reported in the sources. ``ka_per_h`` is the absorption-rate constant used
@@ -165,7 +172,7 @@ class Route:
     ka_per_h: float = math.inf
 
     def __post_init__(self) -> None:
-        _require_text("name", self.name)
+        require_text("name", self.name)
         f = require_unit_interval("bioavailability", self.bioavailability)
         low = require_unit_interval("low", self.low)
         high = require_unit_interval("high", self.high)
@@ -173,8 +180,11 @@ class Route:
             raise ValueError(
                 f"bioavailability must lie between low and high, got {f} outside {low}–{high}"
             )
-        if self.ka_per_h != math.inf:
-            require_positive("ka_per_h", self.ka_per_h)
+        for name, value in (("bioavailability", f), ("low", low), ("high", high)):
+            _store(self, name, value)
+        bolus = isinstance(self.ka_per_h, float) and self.ka_per_h == math.inf
+        if not bolus:
+            _store(self, "ka_per_h", require_positive("ka_per_h", self.ka_per_h))
         _require_source(self.source)
 
     def __repr__(self) -> str:
@@ -186,22 +196,40 @@ class Route:
 
 @dataclass(frozen=True, repr=False, eq=False)
 class PKCurve:
-    """A simulated teaching curve: times, values and what the values mean."""
+    """A simulated teaching curve: times, values and what the values mean.
+
+    ``t_h`` and ``values`` are one-dimensional float arrays of the same, non-zero length;
+    times are 0 or more hours and values are finite and never negative.
+    """
 
     t_h: np.ndarray
     values: np.ndarray
     unit: str
     label: str
 
+    def __post_init__(self) -> None:
+        t = _times(self.t_h)
+        values = _times(self.values, "values")
+        if t.ndim != 1 or t.size == 0:
+            raise ValueError("t_h must be a one-dimensional grid with at least one time")
+        if values.shape != t.shape:
+            raise ValueError(
+                f"values must have the same shape as t_h {t.shape}, got {values.shape}"
+            )
+        require_text("unit", self.unit)
+        require_text("label", self.label)
+        _store(self, "t_h", t)
+        _store(self, "values", values)
+
     @property
     def peak(self) -> float:
         """Highest value on the grid."""
-        return float(self.values.max()) if self.values.size else float("nan")
+        return float(self.values.max())
 
     @property
     def time_of_peak_h(self) -> float:
-        """Grid time at which the highest value occurs."""
-        return float(self.t_h[int(self.values.argmax())]) if self.values.size else float("nan")
+        """Grid time at which the highest value occurs (the first, if several tie)."""
+        return float(self.t_h[int(self.values.argmax())])
 
     def __repr__(self) -> str:
         return _with_notice(
@@ -210,128 +238,37 @@ class PKCurve:
         )
 
 
-MDMA_TEACHING = PKParameters(
-    name="MDMA (teaching)",
-    ka_per_h=1.5,
-    half_life_h=8.0,
-    volume_l=500.0,
-    bioavailability=1.0,
-    source=Source(
-        key="freye2009",
-        note=(
-            "Half-life 8 h and Tmax about 2 h from the Freye chapter (t½ reported as about "
-            "8–9 h); ka = 1.5/h was chosen so that the model's Tmax is about 2 h. F is set to 1 "
-            "and V = 500 L is an apparent volume (V/F) calibrated so that 75 mg gives a Cmax near "
-            "the reported 126.5 ng/mL. MDMA kinetics are non-linear: it inhibits its own "
-            "metabolism by CYP2D6 (huestis2024), so this linear model under-predicts exposure at "
-            "higher doses (reported Cmax 226.3 ng/mL after 125 mg; the model gives about 210)."
-        ),
-        confidence="V",
-    ),
-)
-
-KETAMINE_HALF_LIFE_H = 2.5
-KETAMINE_HALF_LIFE_SOURCE = Source(
-    key="ketalar2024label",
-    note=(
-        "Redistribution (beta) half-life of about 2.5 h for racemic ketamine, from the Ketalar "
-        "label as quoted in a secondary source. Used here as the single decay rate of a "
-        "one-compartment teaching curve; real ketamine kinetics have several phases."
-    ),
-    confidence="M",
-)
-
-_KA_NOTE = "The absorption-rate constant ka = {ka:g}/h is a teaching assumption, not a measurement."
-
-KETAMINE_ROUTES: dict[str, Route] = {
-    "iv": Route(
-        name="intravenous",
-        bioavailability=1.0,
-        low=1.0,
-        high=1.0,
-        source=Source(
-            "ketalar2024label",
-            "Intravenous bioavailability is 100% by definition. Drawn as an instantaneous bolus.",
-            "H",
-        ),
-    ),
-    "im": Route(
-        name="intramuscular",
-        bioavailability=0.93,
-        low=0.93,
-        high=0.93,
-        ka_per_h=10.0,
-        source=Source(
-            "ketalar2024label",
-            "About 93% (secondary summaries; flag as secondary). " + _KA_NOTE.format(ka=10.0),
-            "M",
-        ),
-    ),
-    "intranasal": Route(
-        name="intranasal",
-        bioavailability=0.48,
-        low=0.25,
-        high=0.50,
-        ka_per_h=6.0,
-        source=Source(
-            "spravato2025label",
-            "Point value 48% is the absolute bioavailability of intranasal esketamine (H). "
-            "For racemic ketamine, secondary summaries give 25–50% (M), hence the range. "
-            + _KA_NOTE.format(ka=6.0),
-            "M",
-        ),
-    ),
-    "oral": Route(
-        name="oral",
-        bioavailability=0.23,
-        low=0.14,
-        high=0.32,
-        ka_per_h=2.0,
-        source=Source(
-            "chong2006",
-            "Oral 23 ± 9% (mean ± SD, n = 6); the range is mean ± 1 SD. Secondary summaries give "
-            "about 17–20% (M), inside this range. " + _KA_NOTE.format(ka=2.0),
-            "H",
-        ),
-    ),
-    "sublingual": Route(
-        name="sublingual",
-        bioavailability=0.32,
-        low=0.15,
-        high=0.49,
-        ka_per_h=3.0,
-        source=Source(
-            "chong2006",
-            "Sublingual 32 ± 17% (mean ± SD, n = 6); the range is mean ± 1 SD. A sublingual "
-            "wafer had a median of 29% (rolan2014). " + _KA_NOTE.format(ka=3.0),
-            "H",
-        ),
-    ),
-}
-
-
-def sources() -> tuple[Source, ...]:
-    """Return every :class:`Source` used by the module's built-in parameters."""
-    out = [MDMA_TEACHING.source, KETAMINE_HALF_LIFE_SOURCE]
-    out.extend(route.source for route in KETAMINE_ROUTES.values())
-    return tuple(out)
-
-
-def _times(t_h: object) -> np.ndarray:
-    """Validate a time grid: finite, non-negative hours; returns a float array."""
+def _times(t_h: object, name: str = "t_h") -> np.ndarray:
+    """Validate a time grid (or, with ``name``, any array of amounts): finite numbers of 0 or
+    more, as a float array. Strings, booleans, complex numbers and ragged lists are refused."""
     if isinstance(t_h, str | bytes):
-        raise ValueError(f"t_h must be numbers (hours), got {t_h!r}")
+        raise ValueError(f"{name} must be numbers, got {t_h!r}")
     try:
-        arr = np.asarray(t_h, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"t_h must be numbers (hours), got {t_h!r}") from None
-    if arr.dtype == bool or np.asarray(t_h).dtype == bool:
-        raise ValueError("t_h must be numbers (hours), not booleans")
+        raw = np.asarray(t_h)
+        if raw.dtype.kind not in "iufO":
+            raise TypeError(raw.dtype)
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be real numbers, got {t_h!r}"[:300]) from None
     if not np.all(np.isfinite(arr)):
-        raise ValueError("t_h must contain only finite numbers")
+        raise ValueError(f"{name} must contain only finite numbers")
     if np.any(arr < 0):
-        raise ValueError("t_h must contain only times of 0 or more hours")
-    return arr
+        what = "times of 0 or more hours" if name == "t_h" else "values of 0 or more"
+        raise ValueError(f"{name} must contain only {what}")
+    out = np.array(arr, dtype=float)  # a copy: later changes to the caller's array stay there
+    out += 0.0  # -0.0 becomes 0.0
+    return out
+
+
+def _finite_result(values: np.ndarray, culprits: str) -> np.ndarray:
+    """Return ``values`` if every entry is finite, else raise naming the arguments."""
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{culprits} are too extreme: the curve exceeds the floating-point range")
+    return values
+
+
+def _store(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)  # normalize a field of a frozen dataclass
 
 
 def _absorption_kernel(t: np.ndarray, ka: float, ke: float) -> np.ndarray:
@@ -370,49 +307,64 @@ def bateman(t_h: np.ndarray, dose: Dose, params: PKParameters) -> np.ndarray:
     ``F * D * k * t' * exp(-k t') / V`` is used.
     """
     t = _times(t_h)
-    dose = _require_dose(dose)
-    params = _require_params(params)
+    out = _bateman(t, _require_dose(dose), _require_params(params))
+    return _finite_result(out, "dose and params")
+
+
+def _bateman(t: np.ndarray, dose: Dose, params: PKParameters) -> np.ndarray:
+    """The Bateman curve on a validated grid; may hold inf or NaN when the inputs overflow."""
     since = t - dose.time_h
     after = since >= 0
-    kernel = _absorption_kernel(np.where(after, since, 0.0), params.ka_per_h, params.ke_per_h)
-    scale = 1000.0 * params.bioavailability * dose.amount_mg * params.ka_per_h / params.volume_l
-    return np.where(after, scale * kernel, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        kernel = _absorption_kernel(np.where(after, since, 0.0), params.ka_per_h, params.ke_per_h)
+        scale = (
+            1000.0 * params.bioavailability * dose.amount_mg * (params.ka_per_h / params.volume_l)
+        )
+        return np.where(after, scale * kernel, 0.0)
 
 
 def concentration(t_h: np.ndarray, doses: Sequence[Dose], params: PKParameters) -> np.ndarray:
     """Concentration (ng/mL) after several doses, by superposition (sum of Bateman curves).
 
     Teaching model only; not a dosing tool, not for clinical or personal use.
-    Superposition assumes linear kinetics, which MDMA does not have at higher doses.
+    Superposition assumes linear kinetics; a drug that inhibits its own metabolism breaks it.
     """
     t = _times(t_h)
     params = _require_params(params)
     if isinstance(doses, Dose) or not isinstance(doses, Sequence) or isinstance(doses, str):
         raise ValueError(f"doses must be a sequence of Dose objects, got {doses!r}")
+    for i, dose in enumerate(doses):
+        if not isinstance(dose, Dose):
+            raise ValueError(f"doses[{i}] must be a Dose(amount_mg, time_h), got {dose!r}")
     total = np.zeros_like(t)
-    for dose in doses:
-        total = total + bateman(t, dose, params)
-    return total
+    with np.errstate(over="ignore", invalid="ignore"):
+        for dose in doses:
+            total = total + _bateman(t, dose, params)
+    return _finite_result(total, "doses and params")
 
 
 def simulate(t_h: np.ndarray, doses: Sequence[Dose], params: PKParameters) -> PKCurve:
     """Like :func:`concentration` but returns a :class:`PKCurve` whose repr carries the notice.
 
     Teaching model only; not a dosing tool, not for clinical or personal use.
+    ``t_h`` is a one-dimensional grid of at least one time; a single number is a grid of one.
     """
     t = _times(t_h)
-    values = concentration(t, doses, params)
+    if t.ndim == 0:
+        t = t.reshape(1)
+    if t.ndim != 1 or t.size == 0:
+        raise ValueError(f"t_h must be a one-dimensional grid with at least one time, got {t_h!r}")
+    values = concentration(t, doses, _require_params(params))
     return PKCurve(t_h=t, values=values, unit="ng/mL", label=params.name)
 
 
 def split_dose_regimen(
     initial_mg: float, supplement_fraction: float = 0.5, delay_h: float = 1.5
 ) -> list[Dose]:
-    """An initial dose plus a supplemental dose later, as in the MDMA Phase 3 sessions.
+    """An initial dose plus a supplemental fraction of it ``delay_h`` hours later.
 
     Teaching model only; not a dosing tool, not for clinical or personal use.
-    In the Phase 3 trials the supplement was half the initial dose, given 1.5–2 h later
-    (for example 80 mg then 40 mg). Returns ``[Dose(initial_mg, 0), Dose(supplement, delay_h)]``.
+    Returns ``[Dose(initial_mg, 0), Dose(supplement, delay_h)]``.
     """
     initial = require_nonnegative("initial_mg", initial_mg)
     fraction = require_finite("supplement_fraction", supplement_fraction)
@@ -425,16 +377,15 @@ def split_dose_regimen(
 
 
 def _route(route: object) -> Route:
-    if isinstance(route, Route):
-        return route
-    if isinstance(route, str) and route.lower() in KETAMINE_ROUTES:
-        return KETAMINE_ROUTES[route.lower()]
-    valid = ", ".join(repr(k) for k in KETAMINE_ROUTES)
-    raise ValueError(f"route must be one of {valid} (or a Route); got {route!r}")
+    if not isinstance(route, Route):
+        raise ValueError(
+            f"route must be a Route (see coursekit.evidence.lookup.pk_routes), got {route!r}"
+        )
+    return route
 
 
-def route_exposure(dose_mg: float, route: str | Route) -> float:
-    """Relative exposure (proportional to AUC) for a ketamine dose by a route: ``dose * F``.
+def route_exposure(dose_mg: float, route: Route) -> float:
+    """Relative exposure (proportional to AUC) for a dose by a route: ``dose * F``.
 
     Teaching model only; not a dosing tool, not for clinical or personal use.
     The result is in mg reaching the circulation, so it can be compared across routes.
@@ -443,20 +394,25 @@ def route_exposure(dose_mg: float, route: str | Route) -> float:
     return dose * _route(route).bioavailability
 
 
-def route_curve(t_h: np.ndarray, dose_mg: float, route: str | Route) -> np.ndarray:
-    """Teaching curve for a ketamine route: amount in the body (mg) over time.
+def route_curve(t_h: np.ndarray, dose_mg: float, route: Route, half_life_h: float) -> np.ndarray:
+    """Teaching curve for one route: amount in the body (mg) over time.
 
     Teaching model only; not a dosing tool, not for clinical or personal use.
     One compartment, first-order absorption with the route's (assumed) ka and a single
-    decay half-life of 2.5 h. Intravenous doses are drawn as an instantaneous bolus.
+    decay half-life ``half_life_h``. Intravenous doses are drawn as an instantaneous bolus.
     The curve is an amount, not a concentration, because no checked volume of
     distribution is used; its area is ``dose * F / ke``, proportional to :func:`route_exposure`.
     """
     t = _times(t_h)
     dose = require_nonnegative("dose_mg", dose_mg)
     chosen = _route(route)
-    ke = math.log(2) / KETAMINE_HALF_LIFE_H
+    ke = math.log(2) / require_positive("half_life_h", half_life_h)
+    if not math.isfinite(ke):
+        raise ValueError(f"half_life_h is too small to use, got {half_life_h!r}")
     amount = dose * chosen.bioavailability
-    if math.isinf(chosen.ka_per_h):
-        return amount * np.exp(-ke * t)
-    return amount * chosen.ka_per_h * _absorption_kernel(t, chosen.ka_per_h, ke)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if math.isinf(chosen.ka_per_h):
+            out = amount * np.exp(-ke * t)
+        else:
+            out = amount * chosen.ka_per_h * _absorption_kernel(t, chosen.ka_per_h, ke)
+    return _finite_result(out, "dose_mg and route")

@@ -21,29 +21,38 @@ on that trial, before that trial's outcome is learned from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import (
+from coursekit._checks import (
     require_bool,
     require_choice,
     require_int_at_least,
     require_positive,
     require_probability,
+    require_text,
     require_unit_interval,
 )
 
 __all__ = [
+    "MAX_PHASE_TRIALS",
+    "MAX_TRIALS",
     "Phase",
     "RWTrace",
-    "abc_renewal_design",
     "context_model",
     "renewal_design",
     "renewal_score",
     "rescorla_wagner",
 ]
+
+MAX_PHASE_TRIALS = 10_000
+"""Most trials in one :class:`Phase` (the course's designs use 5 to 20)."""
+
+MAX_TRIALS = 100_000
+"""Most trials in one simulation, so every run ends within a fraction of a second."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Phase:
 
     ``reinforced=True`` means the cue is followed by the outcome (λ = lam);
     ``reinforced=False`` means it is presented alone (extinction or test, λ = 0).
+    ``trials`` must be an integer (``5``, not ``5.0``) from 1 to :data:`MAX_PHASE_TRIALS`.
     """
 
     name: str
@@ -60,12 +70,11 @@ class Phase:
     context: str = "A"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
-        require_int_at_least("trials", self.trials, 1)
+        require_text("name", self.name)
+        trials = require_int_at_least("trials", self.trials, 1, MAX_PHASE_TRIALS, strict=True)
+        object.__setattr__(self, "trials", trials)  # numpy integers become int
         require_bool("reinforced", self.reinforced)
-        if not isinstance(self.context, str) or not self.context.strip():
-            raise ValueError(f"context must be a non-empty string, got {self.context!r}")
+        require_text("context", self.context)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,11 +98,7 @@ class RWTrace:
 
     def phase_response(self, name: str) -> np.ndarray:
         """Responses on the trials of the phase called ``name``."""
-        mask = self.phase == name
-        if not mask.any():
-            names = ", ".join(repr(p) for p in dict.fromkeys(self.phase.tolist()))
-            raise ValueError(f"name must be one of the phases {names}; got {name!r}")
-        return self.response[mask]
+        return _phase_response(self, name, "name")
 
     def __repr__(self) -> str:
         phases = ", ".join(
@@ -102,12 +107,23 @@ class RWTrace:
         return f"RWTrace(model={self.model!r}, {self.trial.size} trials: {phases})"
 
 
+def _phase_response(trace: RWTrace, name: object, label: str) -> np.ndarray:
+    names = list(dict.fromkeys(trace.phase.tolist()))
+    if not isinstance(name, str) or name not in names:
+        shown = ", ".join(map(repr, names))
+        raise ValueError(f"{label} must be one of the phases {shown}; got {name!r}")
+    return trace.response[trace.phase == name]
+
+
 def _check_phases(phases: object) -> list[Phase]:
     if isinstance(phases, Phase | str) or not isinstance(phases, Sequence) or len(phases) == 0:
         raise ValueError("phases must be a non-empty sequence of Phase objects")
     for i, phase in enumerate(phases):
         if not isinstance(phase, Phase):
             raise ValueError(f"phases[{i}] must be a Phase, got {phase!r}")
+    total = sum(phase.trials for phase in phases)
+    if total > MAX_TRIALS:
+        raise ValueError(f"phases must hold at most {MAX_TRIALS} trials in all, got {total}")
     return list(phases)
 
 
@@ -196,6 +212,8 @@ def context_model(
                 stored[c] = own + rate * net
             i += 1
     net_v = exc - inh
+    if not (np.all(np.isfinite(exc)) and np.all(np.isfinite(inh)) and np.all(np.isfinite(net_v))):
+        raise ValueError(f"lam is too large: the associative strengths overflow ({lam!r})")
     return RWTrace(
         trial,
         names,
@@ -215,9 +233,9 @@ def renewal_design(kind: str = "ABA", acq: int = 20, ext: int = 20, test: int = 
     or the no-change control ``"AAA"``. Test trials are non-reinforced.
     """
     kind = require_choice("kind", kind, ("ABA", "ABC", "AAB", "AAA"))
-    acq = require_int_at_least("acq", acq, 1)
-    ext = require_int_at_least("ext", ext, 1)
-    test = require_int_at_least("test", test, 1)
+    acq = require_int_at_least("acq", acq, 1, MAX_PHASE_TRIALS)
+    ext = require_int_at_least("ext", ext, 1, MAX_PHASE_TRIALS)
+    test = require_int_at_least("test", test, 1, MAX_PHASE_TRIALS)
     return [
         Phase("acquisition", acq, True, kind[0]),
         Phase("extinction", ext, False, kind[1]),
@@ -225,20 +243,18 @@ def renewal_design(kind: str = "ABA", acq: int = 20, ext: int = 20, test: int = 
     ]
 
 
-def abc_renewal_design(acq: int = 20, ext: int = 20, test: int = 5) -> list[Phase]:
-    """ABA renewal design: acquisition in context A, extinction in B, test back in A.
-
-    Same as ``renewal_design("ABA", acq, ext, test)``.
-    """
-    return renewal_design("ABA", acq, ext, test)
-
-
 def renewal_score(trace: RWTrace, extinction: str = "extinction", test: str = "test") -> float:
     """Response on the first test trial minus the response on the last extinction trial.
 
     Positive values mean responding came back at test (renewal); zero or negative
     values mean it did not. Plain Rescorla–Wagner always gives a value of 0 or less.
+    ``extinction`` and ``test`` are phase names of ``trace``; anything else raises a
+    ``ValueError`` listing the phases.
     """
     if not isinstance(trace, RWTrace):
         raise ValueError(f"trace must be an RWTrace, got {trace!r}")
-    return float(trace.phase_response(test)[0] - trace.phase_response(extinction)[-1])
+    at_test = _phase_response(trace, test, "test")[0]
+    score = float(at_test - _phase_response(trace, extinction, "extinction")[-1])
+    if not math.isfinite(score):
+        raise ValueError("trace holds responses that are not finite numbers")
+    return score

@@ -1,4 +1,4 @@
-"""Scoring the PCL-5 self-report and the CAPS-5 interview (for teaching).
+"""Scoring the PCL-5 self-report and banding CAPS-5 totals (for teaching).
 
 Both instruments rate the 20 DSM-5 PTSD symptoms from 0 to 4, so totals run from 0
 to 80. The symptoms fall into four clusters: B intrusion (items 1–5), C avoidance
@@ -13,8 +13,10 @@ and not a diagnosis; a diagnosis needs a clinical assessment. All respondents in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Integral
+
+from coursekit._checks import require_text
 
 __all__ = [
     "CAPS5_BANDS",
@@ -23,11 +25,9 @@ __all__ = [
     "PCL5_CUTPOINT",
     "PCL5_CUTPOINT_RANGE",
     "PCL5_RULE",
-    "CAPS5Result",
     "PCL5Result",
     "Respondent",
     "caps5_band",
-    "score_caps5",
     "score_pcl5",
 ]
 
@@ -60,7 +60,7 @@ CAPS5_BANDS: tuple[tuple[int, int, str], ...] = (
     (35, 46, "severe"),
     (47, 80, "extreme"),
 )
-"""CAPS-5 total-severity bands used in the MDMA trials (secondary source, confidence M)."""
+"""CAPS-5 total-severity bands as summarised for recent PTSD drug trials (secondary source, confidence M)."""
 
 
 def _check_items(items: object) -> tuple[int, ...]:
@@ -128,50 +128,24 @@ def score_pcl5(items: Sequence[int], cutpoint: int = PCL5_CUTPOINT) -> PCL5Resul
     return PCL5Result(total, clusters, endorsed, diagnosis, cut, total >= cut)
 
 
-@dataclass(frozen=True)
-class CAPS5Result:
-    """A CAPS-5 total severity score, its band and the number of symptoms present."""
-
-    total: int
-    band: str
-    symptoms_present: int
-    present_items: tuple[int, ...] = field(default=())
-
-    def __str__(self) -> str:
-        return (
-            f"CAPS-5 total severity {self.total}/80 ({self.band}); "
-            f"{self.symptoms_present} of 20 symptoms present"
-        )
-
-
 def caps5_band(total: int) -> str:
     """Severity band for a CAPS-5 total (0–80).
 
     0–10 asymptomatic, 11–22 mild, 23–34 moderate, 35–46 severe, 47 or more extreme.
-    These bands come from a secondary summary of the MDMA trials (confidence M):
+    These bands come from a secondary summary of recent PTSD drug trials (confidence M):
     flag them as such when citing.
     """
     value = _check_score("total", total, _MAX_TOTAL)
     return next(label for low, high, label in CAPS5_BANDS if low <= value <= high)
 
 
-def score_caps5(items: Sequence[int]) -> CAPS5Result:
-    """Score CAPS-5 total severity from the 20 symptom severity ratings (integers 0–4).
-
-    The total is the sum (0–80). A symptom counts as present when rated 2 or more.
-    The band uses :func:`caps5_band` (bands from a secondary source, confidence M).
-    A CAPS-5 diagnosis needs more than symptom counts (for example duration and
-    distress or impairment), so no diagnosis is returned here.
-    """
-    values = _check_items(items)
-    total = sum(values)
-    present = tuple(i for i, v in enumerate(values, start=1) if v >= ENDORSED_AT)
-    return CAPS5Result(total, caps5_band(total), len(present), present)
-
-
 @dataclass(frozen=True)
 class Respondent:
-    """A fictional PCL-5 respondent used in examples and exercises."""
+    """A fictional PCL-5 respondent used in examples and exercises.
+
+    ``id`` and ``label`` are non-empty strings, ``items`` the 20 ratings (stored as a tuple
+    of ints) and ``teaching_point`` a string (may be empty).
+    """
 
     id: str
     label: str
@@ -179,7 +153,11 @@ class Respondent:
     teaching_point: str = ""
 
     def __post_init__(self) -> None:
-        _check_items(self.items)
+        require_text("id", self.id)
+        require_text("label", self.label)
+        object.__setattr__(self, "items", _check_items(self.items))
+        if not isinstance(self.teaching_point, str):
+            raise ValueError(f"teaching_point must be a string, got {self.teaching_point!r}")
 
 
 EXAMPLE_RESPONDENTS: tuple[Respondent, ...] = (
