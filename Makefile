@@ -12,7 +12,7 @@ SITE   := _build/html
 JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
 JOBS   ?= 2
 
-.PHONY: help install book test lint format check unit notebooks build-strict browser live bench lab lab-install clean
+.PHONY: help install book test lint format check unit notebooks build-strict browser screenshots live bench lab lab-install clean
 
 help:
 	@echo "make book   - install, execute every notebook and build the HTML book into $(SITE)"
@@ -51,7 +51,7 @@ check: install
 	$(BIN)/coursekit check
 
 unit: install
-	$(BIN)/pytest -q -n $(JOBS) -m "not browser" tests
+	$(BIN)/pytest -q -n $(JOBS) -m "not browser and not live" tests
 
 notebooks: install
 	$(BIN)/pytest -q -n $(JOBS) --nbmake --nbmake-timeout=30 book
@@ -61,7 +61,11 @@ build-strict: install
 	$(JB)
 
 browser: install
-	$(BIN)/pytest -q -m browser tests/browser
+	$(BIN)/pytest -q -n $(JOBS) -m browser tests/browser
+
+# Retake the README screenshots from the built book (docs/screenshots/).
+screenshots: install
+	COURSEKIT_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser/test_screenshots.py
 
 live: lab-install
 	$(BIN)/pytest -q -m live tests/live

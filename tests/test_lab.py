@@ -169,6 +169,9 @@ def test_prepare_writes_a_resolved_copy(tmp_path: Path) -> None:
     cells = read_md_cells(dest / "book" / "index.ipynb")
     assert cells[0] == "# Index\n\nSee [Chapter A](ch/01-a.md) and (Smith et al. 2020)."
     assert cells[1] == "n = 41"
+    code = nbformat.read(dest / "book" / "index.ipynb", as_version=4).cells[1]
+    assert code.source == "%%capture\nglue('n', 41)"  # removed in the book: silent live
+    assert code.outputs == [] and code.execution_count is None
     assert (dest / "book" / "ch" / "01-a.md").read_text().endswith("PTSD\n")
     works = (dest / "book" / "bib.md").read_text()
     assert "- Doe 2019. Another." in works and "{bibliography}" not in works
@@ -313,7 +316,7 @@ def test_the_sphinx_extension_selects_book_output(monkeypatch: pytest.MonkeyPatc
         def __getattr__(self, name: str) -> object:
             return lambda *a, **k: None
 
-    monkeypatch.delenv(render.OUTPUT_ENV, raising=False)
+    monkeypatch.setenv(render.OUTPUT_ENV, "live")  # restored after the test
     sphinxext.setup(App())
     import os
 

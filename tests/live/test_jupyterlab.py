@@ -185,6 +185,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             "fetchNews": "false",
             "checkForUpdates": False,
         },
+        # the test opens notebooks through the app instead of reloading the page
+        config / "labconfig" / "page_config.json": {"exposeAppInBrowser": True},
     }.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -314,8 +316,11 @@ REPORT_JS = r"""() => {
   const errors = [...nb.querySelectorAll(
       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
     .map(e => text(e).slice(0, 400));
+  // widget views are the outputs without a MIME type of their own
   const widgetOutputs = [...nb.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
+    '.jp-OutputArea-output:not([data-mime-type]):not(.jp-TrimmedOutputs)')];
+  const trimmed = [...nb.querySelectorAll('.jp-TrimmedOutputs')]
+    .filter(e => e.checkVisibility()).length;
   const deadWidgets = widgetOutputs.filter(o => !o.querySelector('.jupyter-widgets'))
     .map(o => text(o).slice(0, 200));
   const widgetErrors = nb.textContent.match(
@@ -326,15 +331,20 @@ REPORT_JS = r"""() => {
   }));
   const vegaEmbeds = nb.querySelectorAll(
     '.vega-embed, [data-mime-type^="application/vnd.vegalite"]').length;
-  const explorers = widgetOutputs.filter(o => o.querySelector('.ck-chart-live')).length;
-  return {markdown, errors, deadWidgets, widgetErrors, charts, vegaEmbeds, explorers,
-          widgetOutputs: widgetOutputs.length};
+  const explorers = widgetOutputs.filter(o => !o.parentElement.closest('.jp-OutputArea-output'))
+    .filter(o => o.querySelector('.ck-chart-live')).length;
+  const mimes = [...nb.querySelectorAll('.jp-OutputArea-output')].map(o =>
+    (o.getAttribute('data-mime-type') || '?') + ' ' + o.className + ' > ' +
+    [...o.children].map(c => c.className).join(' | '));
+  return {mimes, trimmed, markdown, errors, deadWidgets, widgetErrors, charts, vegaEmbeds,
+          explorers, widgetOutputs: widgetOutputs.length};
 }"""
 
 # Change the first control of explorer number ``i``; return the control's kind, or null.
 INTERACT_JS = r"""(i) => {
   const outs = [...document.querySelectorAll(
-      '.jp-Notebook .jp-OutputArea-output[data-mime-type$="widget-view+json"]')]
+      '.jp-Notebook .jp-OutputArea-output:not([data-mime-type])')]
+    .filter(o => !o.parentElement.closest('.jp-OutputArea-output'))
     .filter(o => o.querySelector('.ck-chart-live'));
   const box = outs[i];
   const select = box.querySelector('.widget-dropdown select');
@@ -358,15 +368,17 @@ INTERACT_JS = r"""(i) => {
 
 CHART_OF_JS = r"""(i) => {
   const outs = [...document.querySelectorAll(
-      '.jp-Notebook .jp-OutputArea-output[data-mime-type$="widget-view+json"]')]
+      '.jp-Notebook .jp-OutputArea-output:not([data-mime-type])')]
+    .filter(o => !o.parentElement.closest('.jp-OutputArea-output'))
     .filter(o => o.querySelector('.ck-chart-live'));
-  const chart = outs[i].querySelector('.ck-chart-live');
+  const chart = outs[i] && outs[i].querySelector('.ck-chart-live');
   return chart ? chart.outerHTML : '';
 }"""
 
 SLIDER_JS = r"""(i) => {
   const outs = [...document.querySelectorAll(
-      '.jp-Notebook .jp-OutputArea-output[data-mime-type$="widget-view+json"]')]
+      '.jp-Notebook .jp-OutputArea-output:not([data-mime-type])')]
+    .filter(o => !o.parentElement.closest('.jp-OutputArea-output'))
     .filter(o => o.querySelector('.ck-chart-live'));
   const handle = outs[i].querySelector('.widget-slider .noUi-handle');
   handle.scrollIntoView();
@@ -385,6 +397,52 @@ def _cells_with_output(path: Path) -> list[int]:
         and "remove-cell" not in cell.get("metadata", {}).get("tags", [])
         and cell["source"]
     ]
+
+
+OPENED_JS = r"""(path) => {
+  const panels = [...document.querySelectorAll('.jp-NotebookPanel')]
+    .filter(p => !p.classList.contains('lm-mod-hidden'));
+  return panels.length === 1 && !!panels[0].querySelector('.jp-Notebook .jp-Cell')
+    && [...document.querySelectorAll('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel')]
+      .some(e => e.textContent === path.split('/').pop());
+}"""
+OPEN_JS = r"""async (path) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  for (const widget of [...app.shell.widgets('main')]) {
+    if (widget.context) widget.context.model.dirty = false;  // closed without a save dialog
+    widget.dispose();
+  }
+  await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+}"""
+
+
+def _open_notebook(page: object, lab: Lab, notebook: str) -> None:
+    """Open ``notebook`` as the only document. The first time loads JupyterLab (with a fresh
+    workspace); later notebooks are opened by the running app, as from its file browser."""
+    if not page.url.startswith(lab.base) or not page.evaluate("() => !!window.jupyterapp"):
+        page.goto(f"{lab.base}/lab/tree/{notebook}?reset&token={lab.token}")
+    else:
+        page.evaluate(OPEN_JS, notebook)
+    try:
+        _wait(page, OPENED_JS, 90, notebook)
+    except Exception:
+        state = page.evaluate(
+            "() => [document.title, document.querySelectorAll('.jp-NotebookPanel').length,"
+            " [...document.querySelectorAll('.lm-TabBar-tabLabel')].map(e => e.textContent)]"
+        )
+        pytest.fail(f"{notebook} did not open: {state}")
+
+
+def _explorer_cells(path: Path) -> int:
+    """How many code cells at least show an explorer (those calling ``..._explorer(...)``;
+    others, such as timelines, may be explorers too)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(
+        1
+        for cell in cells
+        if cell["cell_type"] == "code" and re.search(r"_explorer\(", "".join(cell["source"]))
+    )
 
 
 def _wait(page: object, predicate: str, timeout_s: float, arg: object = None) -> object:
@@ -452,9 +510,7 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
         phases[name] = time.perf_counter() - started - sum(phases.values())
 
     try:
-        # ``reset``: a fresh workspace, so only this notebook opens
-        page.goto(f"{lab.base}/lab/tree/{notebook}?reset&token={lab.token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
+        _open_notebook(page, lab, notebook)
         phase("open")
         _wait(page, KERNEL_READY_JS, 120)  # the kernel has started and is connected
         phase("kernel")
@@ -480,12 +536,15 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
                 last, stable_since = state, time.monotonic()
             page.wait_for_timeout(250)
         report = page.evaluate(REPORT_JS)
+        if os.environ.get("CK_DEBUG"):
+            print(json.dumps(report["mimes"], indent=1))
 
         assert not report["errors"], f"{notebook}: error output: {report['errors']}"
         unrendered = [m["head"] for m in report["markdown"] if not m["rendered"]]
         assert not unrendered, f"{notebook}: markdown cells not rendered: {unrendered}"
         raw = {m["head"][:40]: found for m in report["markdown"] if (found := _raw_myst(m["text"]))}
         assert not raw, f"{notebook}: raw MyST visible: {raw}"
+        assert not report["trimmed"], f"{notebook}: a 'Show more outputs' button is shown"
         assert not report["widgetErrors"], f"{notebook}: {report['widgetErrors']}"
         assert not report["deadWidgets"], f"{notebook}: widgets not drawn: {report['deadWidgets']}"
         blank = [c["desc"] for c in report["charts"] if c["marks"] < 3]
@@ -493,6 +552,10 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
         assert report["vegaEmbeds"] == 0, f"{notebook}: JupyterLab's Vega renderer was used"
 
         phase("check")
+        explorers = _explorer_cells(lab.root / notebook)
+        assert report["explorers"] >= explorers, (
+            f"{notebook}: {report['explorers']} live explorers drawn, {explorers} expected"
+        )
         lab.counts[notebook] = {
             "markdown cells": len(report["markdown"]),
             "charts": len(report["charts"]),
@@ -506,16 +569,7 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
             if kind == "slider":
                 at_max = page.evaluate(SLIDER_JS, i)
                 page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-            _wait(
-                page,
-                "([i, before]) => { const outs = [...document.querySelectorAll("
-                "'.jp-Notebook .jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter"
-                ".widget-view+json\"]')].filter(o => o.querySelector('.ck-chart-live'));"
-                " const c = outs[i] && outs[i].querySelector('.ck-chart-live');"
-                " return c && c.outerHTML !== before; }",
-                30,
-                [i, before],
-            )
+            _wait(page, f"([i, before]) => ({CHART_OF_JS})(i) !== before", 30, [i, before])
         page.wait_for_timeout(300)
         phase("interact")
         after = page.evaluate(REPORT_JS)
@@ -531,6 +585,45 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
         lab.phases[notebook] = phases
 
 
+PAGES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in (ROOT / "book").rglob("*.md")
+    if ".ipynb_checkpoints" not in p.parts
+)
+PREVIEW_JS = r"""async (path) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  for (const widget of [...app.shell.widgets('main')]) {
+    if (widget.context) widget.context.model.dirty = false;
+    widget.dispose();
+  }
+  await app.commands.execute('docmanager:open', {path, factory: 'Markdown Preview'});
+}"""
+PREVIEW_TEXT_JS = r"""() => {
+  const view = document.querySelector('.jp-MarkdownViewer:not(.lm-mod-hidden) .myst');
+  return view ? view.textContent : null;
+}"""
+
+
+@pytest.mark.parametrize("md_page", PAGES)
+def test_page_previews_as_myst(lab: Lab, tab: tuple[object, Log], md_page: str) -> None:
+    """The MyST pages, opened with Open With > Markdown Preview, show no raw MyST."""
+    page, log = tab
+    log.blocked.clear()
+    log.console_errors.clear()
+    if not page.url.startswith(lab.base) or not page.evaluate("() => !!window.jupyterapp"):
+        page.goto(f"{lab.base}/lab?reset&token={lab.token}")
+        _wait(page, "() => !!window.jupyterapp", 90)
+    page.evaluate(PREVIEW_JS, md_page)
+    _wait(page, f"() => !!({PREVIEW_TEXT_JS})()", 60)
+    page.wait_for_timeout(500)
+    text = page.evaluate(PREVIEW_TEXT_JS)
+    assert len(text) > 100, f"{md_page}: preview is empty"
+    assert not _raw_myst(text), f"{md_page}: raw MyST visible: {_raw_myst(text)[:10]}"
+    assert not log.console_errors, f"{md_page}: console errors: {log.console_errors}"
+    assert not log.blocked, f"{md_page}: requests to other hosts: {log.blocked}"
+
+
 def test_restart_and_run_all_keeps_widgets_live(lab: Lab, tab: tuple[object, Log]) -> None:
     """Kernel > Restart Kernel and Run All Cells on a page with an explorer and a quiz:
     the new widgets replace the old ones without "widget model not found"."""
@@ -540,8 +633,7 @@ def test_restart_and_run_all_keeps_widgets_live(lab: Lab, tab: tuple[object, Log
     notebook = "book/index.ipynb"
     started = time.perf_counter()
     try:
-        page.goto(f"{lab.base}/lab/tree/{notebook}?reset&token={lab.token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
+        _open_notebook(page, lab, notebook)
         _wait(page, KERNEL_READY_JS, 120)
         expected = _cells_with_output(lab.root / notebook)
         for command in ("runmenu:run-all", "runmenu:restart-and-run-all"):
@@ -554,7 +646,14 @@ def test_restart_and_run_all_keeps_widgets_live(lab: Lab, tab: tuple[object, Log
                     _wait(page, f"() => !({KERNEL_READY_JS})()", 10)
             _wait(page, OUTPUTS_JS, RUN_TIMEOUT_S, expected)
             _wait(page, KERNEL_READY_JS, RUN_TIMEOUT_S)
-            page.wait_for_timeout(1500)
+            # the explorer (the first widget to be redrawn) is back, and nothing changes
+            _wait(page, f"() => ({REPORT_JS})().explorers >= 1", RUN_TIMEOUT_S)
+            last, stable_since = None, time.monotonic()
+            while time.monotonic() - stable_since < 2.0:
+                state = page.evaluate(STATE_JS)
+                if state != last:
+                    last, stable_since = state, time.monotonic()
+                page.wait_for_timeout(250)
         report = page.evaluate(REPORT_JS)
         assert not report["errors"], report["errors"]
         assert not report["widgetErrors"], report["widgetErrors"]

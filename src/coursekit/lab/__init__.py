@@ -21,8 +21,9 @@ book shows:
 * The ``{bibliography}`` directive becomes the list of works; other directives are left to
   jupyterlab-myst, which renders them.
 
-Outputs stay empty. The copy lives in ``_lab/`` (git-ignored), so running and editing
-notebooks never changes the repository.
+Outputs stay empty. Code cells the book removes (tag ``remove-cell``, such as glue cells)
+start with ``%%capture`` so that running them shows nothing. The copy lives in ``_lab/``
+(git-ignored), so running and editing notebooks never changes the repository.
 
 **Refreshing and edits.** A manifest (``_lab/.coursekit/manifest.json``) records what was
 written. Running ``coursekit lab`` again brings every file the instructor has not edited up to
@@ -170,6 +171,13 @@ def _render(
             elif cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
+                if "remove-cell" in cell.metadata.get("tags", []) and not cell.source.startswith(
+                    "%%capture"
+                ):
+                    # The book drops this cell (a glue cell, say); live it runs with its
+                    # outputs captured: they are plumbing, and with more than 50 glued values
+                    # JupyterLab would show a "Show more outputs" button.
+                    cell.source = "%%capture\n" + cell.source
         return (nbformat.writes(nb) + "\n").encode(), ctx.problems
     if rel.endswith(".md") and rel.startswith("book/"):
         ctx = ctx_for(rel)

@@ -60,7 +60,7 @@ CAPS5_BANDS: tuple[tuple[int, int, str], ...] = (
     (35, 46, "severe"),
     (47, 80, "extreme"),
 )
-"""CAPS-5 total-severity bands as summarised for recent PTSD drug trials (secondary source, confidence M)."""
+"""CAPS-5 total-severity bands as summarised for recent PTSD drug trials (secondary, M)."""
 
 
 def _check_items(items: object) -> tuple[int, ...]:
