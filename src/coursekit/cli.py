@@ -68,6 +68,7 @@ def _check_datasets() -> tuple[list[str], str]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from coursekit.quiz.bank import validate
+    from coursekit.quiz.model import count_of
 
     book = _book(args.book)
     quizzes = book / "quizzes"
@@ -83,7 +84,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for bank in report.banks:
             counts = ", ".join(f"{kind} {n}" for kind, n in bank.type_counts().items())
             lines.append(
-                f"{bank.id}: {len(bank)} item{'s' if len(bank) != 1 else ''} ({counts}), "
+                f"{bank.id}: {count_of(len(bank), 'item')} ({counts}), "
                 f"{len(bank.sources)} sources, OK"
             )
     data_problems, note = _check_datasets()
@@ -120,6 +121,7 @@ def _refuse_output(out: Path, bank_file: Path) -> str | None:
 def _cmd_export(args: argparse.Namespace) -> int:
     from coursekit.quiz.bank import BankError, bank_path, load_bank, read_bibliography
     from coursekit.quiz.export import ExportError, export
+    from coursekit.quiz.model import count_of
 
     book = Path(args.book) if args.book else None
     try:
@@ -177,7 +179,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             _err(f"coursekit quiz export: cannot write {out}: {exc.strerror or exc}")
             return 1
-        print(f"wrote {out} ({args.format}, {count} questions)")
+        print(f"wrote {out} ({args.format}, {count_of(count, 'question')})")
     else:
         _write_stdout(str(data))
     return 0

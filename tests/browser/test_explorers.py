@@ -299,3 +299,23 @@ def test_every_chart_builder_renders_offline_and_accessibly(
     assert [v for v in violations if v["impact"] in {"serious", "critical"}] == []
     assert log.blocked == []
     assert log.console_errors == [] and log.page_errors == []
+
+
+def test_radio_options_are_spaced_and_show_focus(site: Path, new_page: Callable) -> None:
+    """Each radio label keeps a gap before the next option, and a focused option is ringed."""
+    page, log = _open(new_page, site)
+    group = page.locator("#learning .vega-bind-radio").first
+    radios = group.locator("input[type=radio]")
+    assert radios.count() >= 2
+    first = group.locator("label").nth(0).bounding_box()
+    second = group.locator("label").nth(1).bounding_box()
+    assert second["x"] - (first["x"] + first["width"]) >= 12, "options run into each other"
+    radios.first.focus()
+    page.keyboard.press("ArrowRight")  # keyboard focus, so :focus-visible applies
+    focused_label = page.evaluate(
+        """() => { const a = document.activeElement;
+                   const l = a && a.closest('label');
+                   return l ? getComputedStyle(l).outlineStyle : 'none'; }"""
+    )
+    assert focused_label == "solid"
+    assert log.console_errors == [] and log.page_errors == []

@@ -64,6 +64,7 @@ NOTEBOOKS = sorted(
 )
 RUN_TIMEOUT_S = 180
 SHOTS = Path(tempfile.gettempdir()) / "coursekit-live"
+README_NOTEBOOK = "book/ptsd/04-fear-learning.ipynb"
 
 # Raw MyST that should never reach the reader: a role (``{name}`` followed by its content),
 # a directive fence or option line, or a target label.
@@ -572,6 +573,8 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
             _wait(page, f"([i, before]) => ({CHART_OF_JS})(i) !== before", 30, [i, before])
         page.wait_for_timeout(300)
         phase("interact")
+        if notebook == README_NOTEBOOK:
+            _readme_screenshot(page)
         after = page.evaluate(REPORT_JS)
         assert not after["errors"], f"{notebook}: error output after interacting: {after['errors']}"
 
@@ -583,6 +586,18 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
             _shutdown_kernels(lab, notebook)
         lab.timings[notebook] = time.perf_counter() - started
         lab.phases[notebook] = phases
+
+
+def _readme_screenshot(page: object) -> None:
+    """The README's picture of the course live; copied into docs/ by ``make screenshots``."""
+    shot = SHOTS / "jupyterlab.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000, "the JupyterLab screenshot looks empty"
+    if os.environ.get("COURSEKIT_UPDATE_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / "screenshots" / "jupyterlab.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, target)
 
 
 PAGES = sorted(

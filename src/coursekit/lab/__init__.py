@@ -50,7 +50,6 @@ from coursekit.lab.markdown import (
     Bibliographies,
     Context,
     bibfiles,
-    fast_pybtex_text_backend,
     index,
     resolve_markdown,
 )
@@ -218,7 +217,6 @@ def prepare(
     files = _sources(root)
     if "book/references.bib" not in files:
         raise FileNotFoundError(f"{root}: no book/references.bib; is this the course folder?")
-    fast_pybtex_text_backend()
     bib = Bibliographies([bibliography.read(files[rel]) for rel in bibfiles(root, files)])
     docs, titles, labels = index(files)
     state = dest / _STATE

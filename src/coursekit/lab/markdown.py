@@ -333,17 +333,3 @@ class Bibliographies:
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
-
-
-def fast_pybtex_text_backend() -> None:
-    """Register pybtex's own plain-text backend as a runtime plugin.
-
-    pybtex looks the backend up among all installed entry points for every name it renders
-    (``pybtex.plugin.find_plugin``); with JupyterLab installed that scan made reading the
-    bibliography take tens of seconds. Registering the same class makes the lookup a dict
-    access; nothing else changes.
-    """
-    from pybtex.backends.plaintext import Backend
-    from pybtex.plugin import register_plugin
-
-    register_plugin("pybtex.backends", "text", Backend, force=True)

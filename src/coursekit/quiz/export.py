@@ -38,6 +38,7 @@ from coursekit.quiz.model import (
     NumericItem,
     OpenItem,
     OrderItem,
+    count_of,
 )
 from coursekit.quiz.render import source_labels
 
@@ -234,7 +235,8 @@ def to_gift(bank: Bank, *, bibliography: Bibliography | None = None) -> str:
         )
     header = [
         f"// Quiz bank {bank.id!r}: {markdown.to_text(bank.title)}",
-        f"// {len(bank)} questions in Moodle GIFT format; every grade is one Moodle accepts.",
+        f"// {count_of(len(bank), 'question')} in Moodle GIFT format; every grade is one "
+        "Moodle accepts.",
         "// Order items are matching questions: each element is matched to its position.",
         f"$CATEGORY: $course$/top/{gift_escape(bank.id)}",
         "",
@@ -307,7 +309,8 @@ def to_answer_key(bank: Bank, *, bibliography: Bibliography | None = None) -> st
     lines = [
         f"# Answer key: {_md(bank.title)}",
         "",
-        f"Bank `{bank.id}`, {len(bank)} questions. For instructors; the answers below are "
+        f"Bank `{bank.id}`, {count_of(len(bank), 'question')}. For instructors; the answers "
+        "below are "
         "what the self-check quiz accepts.",
         "",
     ]

@@ -36,7 +36,14 @@ __all__ = [
     "Problem",
     "SingleItem",
     "Step",
+    "count_of",
 ]
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 question"``, ``"2 questions"``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
 
 ITEM_TYPES = ("single", "multiple", "numeric", "match", "order", "open")
 #: Item types graded automatically (they count toward "N of M correct").

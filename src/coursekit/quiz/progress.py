@@ -30,6 +30,7 @@ from typing import Any
 
 from coursekit.quiz.bank import Bank, load_bank
 from coursekit.quiz.markdown import to_text
+from coursekit.quiz.model import count_of
 from coursekit.quiz.render import item_payload, render_static, source_labels
 
 __all__ = [
@@ -166,7 +167,8 @@ def render_progress(book: Path | None = None, *, script: bool = True) -> str:
         '<div class="ck-progress-ui" data-progress-ui hidden>',
         '<p class="ck-progress-status" role="status" data-progress-status></p>',
         '<h2 id="ck-progress-chapters">By quiz</h2>',
-        f"<p>{len(banks)} quizzes, {count} questions. Open questions are self-assessed: they "
+        f"<p>{count_of(len(banks), 'quiz', 'quizzes')}, {count_of(count, 'question')}. Open "
+        "questions are self-assessed: they "
         "count as done once you rate your answer, and are not part of the score.</p>",
         '<table class="ck-progress-table" data-progress-table="banks" '
         'aria-labelledby="ck-progress-chapters"><thead><tr><th scope="col">Quiz</th>'

@@ -34,6 +34,7 @@ from coursekit.quiz.model import (
     OpenItem,
     OrderItem,
     Outcome,
+    count_of,
 )
 
 __all__ = [
@@ -281,7 +282,7 @@ def render_static(
     prefix = element_prefix(bank, instance)
     labels = source_labels(bank, bibliography)
     h = f"h{heading_level}"
-    count = f"{len(bank)} question{'s' if len(bank) != 1 else ''}"
+    count = count_of(len(bank), "question")
     graded = len(bank.graded)
     n_open = len(bank) - graded
     if n_open:

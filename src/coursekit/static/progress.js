@@ -107,7 +107,8 @@
 
   function statusText(sum) {
     var a = sum.all;
-    return "You have answered " + a.answered + " of " + a.total + " scored questions in the book, " +
+    return "You have answered " + a.answered + " of " + a.total +
+      (a.total === 1 ? " scored question" : " scored questions") + " in the book, " +
       a.correct + " correctly, and rated " + a.rated + " of " + a.open + " open answers. " +
       (sum.missed.length === 1 ? "1 question to review." : sum.missed.length + " questions to review.");
   }
