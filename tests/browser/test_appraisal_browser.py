@@ -42,8 +42,12 @@ def test_worksheet_saves_reveals_compares_and_resets(
     page.keyboard.press("Enter")
     assert button.get_attribute("aria-expanded") == "true"
     assert model.is_visible() and len(model.inner_text().strip()) > 40
-    status = page.locator("section[data-ck-rob] [role=status]")
-    assert status.inner_text().strip(), "the reveal should be announced"
+    # The status region is cleared, then filled, so screen readers announce each change.
+    page.wait_for_function(
+        """() => document.querySelector('section[data-ck-rob] [role=status]')
+                   .textContent.trim().length > 0""",
+        timeout=10_000,
+    )
 
     # Compare the three studies.
     page.click('[data-action="compare"]')

@@ -564,13 +564,25 @@ def test_notebook_runs_live(lab: Lab, tab: tuple[object, Log], notebook: str) ->
             "explorers": report["explorers"],
         }
         for i in range(report["explorers"]):
+            # A redraw replaces a chart: wait until every explorer shows one before acting.
+            _wait(
+                page,
+                f"(n) => [...Array(n).keys()].every(k => ({CHART_OF_JS})(k) !== '')",
+                30,
+                report["explorers"],
+            )
             before = page.evaluate(CHART_OF_JS, i)
             kind = page.evaluate(INTERACT_JS, i)
             assert kind, f"{notebook}: explorer {i + 1} has no control"
             if kind == "slider":
                 at_max = page.evaluate(SLIDER_JS, i)
                 page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-            _wait(page, f"([i, before]) => ({CHART_OF_JS})(i) !== before", 30, [i, before])
+            _wait(
+                page,
+                f"([i, before]) => {{ const c = ({CHART_OF_JS})(i); return c && c !== before; }}",
+                30,
+                [i, before],
+            )
         page.wait_for_timeout(300)
         phase("interact")
         if notebook == README_NOTEBOOK:
