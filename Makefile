@@ -12,11 +12,12 @@ SITE   := _build/html
 JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
 JOBS   ?= 2
 
-.PHONY: help install book test lint format check unit notebooks build-strict browser book-checks screenshots live bench lab lab-install clean
+.PHONY: help install book pdf test lint format check unit notebooks build-strict browser book-checks screenshots live bench lab lab-install clean
 
 help:
 	@echo "make book   - install, execute every notebook and build the HTML book into $(SITE)"
 	@echo "make test   - install, then lint, quiz/data checks, unit tests, notebooks, strict build, browser and live tests"
+	@echo "make pdf    - build the book, then print it to _build/pdf/course.pdf and answer-key.pdf"
 	@echo "make lab    - JupyterLab on the working copy _lab/ of the course (instructors)"
 	@echo "make live   - drive every notebook in JupyterLab in headless Chromium"
 	@echo "make bench  - build, execution and page-size benchmarks"
@@ -38,6 +39,10 @@ book: install
 	@echo
 	@echo "The book is built. Open $(CURDIR)/$(SITE)/index.html in a browser"
 	@echo "(or serve it: $(BIN)/python -m http.server -d $(SITE) 8000)."
+
+# The printable course (system Chromium): a section per page, no answers; and the answer key.
+pdf: book
+	$(BIN)/coursekit pdf
 
 lint: install
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["book_dir", "project_root", "static_dir"]
+__all__ = ["book_dir", "project_root", "static_dir", "toc_pages"]
 
 
 def _is_course(folder: Path) -> bool:
@@ -63,3 +63,26 @@ def book_dir(start: Path | None = None) -> Path:
 def static_dir() -> Path:
     """Return the directory of shared static assets shipped with the package."""
     return Path(str(resources.files("coursekit") / "static"))
+
+
+def toc_pages(root: Path) -> list[str]:
+    """Files of ``root/_toc.yml`` in reading order, without extension (``book/ptsd/index``)."""
+    toc = Path(root) / "_toc.yml"
+    if not toc.is_file():
+        return []
+    import yaml
+
+    data = yaml.safe_load(toc.read_text(encoding="utf-8")) or {}
+    order: list[str] = [str(data.get("root", ""))]
+
+    def walk(entries: object) -> None:
+        for entry in entries or ():  # type: ignore[union-attr]
+            if isinstance(entry, dict):
+                if "file" in entry:
+                    order.append(str(entry["file"]))
+                walk(entry.get("sections", []))
+                walk(entry.get("chapters", []))
+
+    walk(data.get("parts", []))
+    walk(data.get("chapters", []))
+    return order

@@ -66,6 +66,27 @@ def _check_datasets() -> tuple[list[str], str]:
     return [], f"datasets: OK{count}"
 
 
+def _check_objectives(book: Path) -> tuple[list[str], str]:
+    """Objectives data, exercises and quiz items: every gap, or a one-line summary."""
+    from coursekit.quiz.model import count_of
+    from coursekit.teaching import ObjectiveError, course_map, coverage_problems
+
+    if not (book / "objectives").is_dir():
+        return [], "objectives: skipped (no objectives folder in the book)"
+    try:
+        objectives, exercises, items = course_map(book)
+    except ObjectiveError as exc:
+        return [f"objectives: {p}" for p in exc.problems], ""
+    found = coverage_problems(objectives, exercises, items)
+    if found:
+        return [f"objectives: {p}" for p in found], ""
+    return [], (
+        f"objectives: {count_of(len(objectives), 'objective')}, "
+        f"{count_of(len(exercises), 'exercise')} with model answers, "
+        f"{count_of(len(items), 'quiz item')}, every objective practised, OK"
+    )
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from coursekit.quiz.bank import validate
     from coursekit.quiz.model import count_of
@@ -91,6 +112,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     problems += data_problems
     if note:
         lines.append(note)
+    if not problems:
+        map_problems, map_note = _check_objectives(book)
+        problems += map_problems
+        lines.append(map_note)
     if problems:
         for problem in problems:
             _err(problem)
@@ -116,6 +141,16 @@ def _refuse_output(out: Path, bank_file: Path) -> str | None:
     if out.is_dir():
         return f"cannot write to {out}: it is a folder"
     return None
+
+
+def _objective_texts(book: Path) -> dict[str, str]:
+    """Objective id → text for the answer key; empty (ids only) when the data is unreadable."""
+    from coursekit.teaching import ObjectiveError, load_objectives
+
+    try:
+        return {o.id: o.text for o in load_objectives(book)}
+    except (ObjectiveError, OSError):
+        return {}
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -164,7 +199,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
             data: str | bytes = qti.data
             count = len(bank) - len({s.split("'")[1] for s in qti.skipped})
         else:
-            data = export(bank, args.format, bibliography=bibliography)
+            data = export(
+                bank,
+                args.format,
+                bibliography=bibliography,
+                objectives=_objective_texts(path.resolve().parent.parent),
+            )
             count = len(bank)
     except ExportError as exc:
         _err(f"coursekit quiz export: {_short(exc, 2000)}")
@@ -209,6 +249,24 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from coursekit.quiz.model import count_of
+    from coursekit.teaching.pdf import print_course
+
+    root = _paths.project_root()
+    site = Path(args.site) if args.site else root / "_build" / "html"
+    out = Path(args.output) if args.output else root / "_build" / "pdf"
+    report = print_course(site, out, root=root, progress=lambda m: print(m, flush=True))
+    for problem in report.problems:
+        _err(f"coursekit pdf: {problem}")
+    print(
+        f"wrote {report.course} ({count_of(report.course_pages, 'page')}, "
+        f"{count_of(len(report.sections), 'section')})\n"
+        f"wrote {report.answer_key} ({count_of(report.answer_key_pages, 'page')})"
+    )
+    return 1 if report.problems else 0
+
+
 def _add_lab_command(sub: argparse._SubParsersAction) -> None:
     lab = sub.add_parser(
         "lab",
@@ -237,9 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        help="validate every quiz bank in book/quizzes and the datasets",
+        help="validate the quiz banks, the datasets and the learning objectives",
         description="Validate every quiz bank in book/quizzes (schema, ids unique across "
-        "banks, sources in book/references.bib) and the datasets.",
+        "banks, sources in book/references.bib), the datasets, and the learning objectives "
+        "in book/objectives (every objective practised by an exercise or quiz item, every "
+        "exercise answered, every item's objective known).",
     )
     check.add_argument("--book", help="the book folder (default: found from the working directory)")
     check.set_defaults(func=_cmd_check)
@@ -253,6 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     glossary.set_defaults(func=_cmd_glossary)
 
     _add_lab_command(sub)
+    pdf = sub.add_parser(
+        "pdf",
+        help="print the built book to PDF, with a separate answer key",
+        description="Print the built book (make book first) to one PDF, a section per page, "
+        "without answers, and the exercises' model answers and the quizzes' answer keys to a "
+        "second PDF, with the system Chromium.",
+    )
+    pdf.add_argument("--site", help="the built book (default: _build/html)")
+    pdf.add_argument("--output", "-o", help="folder for the two PDFs (default: _build/pdf)")
+    pdf.set_defaults(func=_cmd_pdf)
     quiz = sub.add_parser("quiz", help="quiz bank tools", description="Quiz bank tools.")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="QUIZ_COMMAND")
     exp = quiz_sub.add_parser(

@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
+from coursekit.teaching import load_objectives
+
 from .test_quiz_browser import AXE, active, focus_by_tab, raw_items, text_of
 from .test_quiz_browser import run_axe as run_axe_page
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -118,8 +122,10 @@ def test_progress_counts_reviews_and_resets(http_base: str, new_page: Any, site_
     # per learning objective
     objective_right = row(page, "objectives", "data-progress-objective", right["objective"])
     objective_wrong = row(page, "objectives", "data-progress-objective", wrong["objective"])
-    assert objective_right[0] == right["objective"] and objective_right[2] == "1 of 1"
-    assert objective_wrong[0] == wrong["objective"] and objective_wrong[2] == "0 of 1"
+    # rows are named by the objective's text from book/objectives/, not its id
+    texts = {o.id: o.text for o in load_objectives(ROOT / "book")}
+    assert objective_right[0] == texts[right["objective"]] and objective_right[2] == "1 of 1"
+    assert objective_wrong[0] == texts[wrong["objective"]] and objective_wrong[2] == "0 of 1"
     assert axe_clean(page, log) == []
 
     # review what I missed: only the wrong item, answered again with the keyboard

@@ -18,8 +18,10 @@ book shows:
   ``Author et al. (2021)`` (labels from :mod:`coursekit.evidence.bibliography`).
 * ``{term}`text <Term>``` → ``text``; ``{doc}``/``{ref}`` → a Markdown link to the page in
   the working copy, named by the link text or the page's (section's) title.
-* The ``{bibliography}`` directive becomes the list of works; other directives are left to
-  jupyterlab-myst, which renders them.
+* The ``{bibliography}`` directive becomes the list of works, and ``{objectives}`` and
+  ``{objective-table}`` the objectives list and the instructors' map
+  (:mod:`coursekit.lab.teaching`); other directives (``{exercise}`` and ``{solution}``
+  included) are left to jupyterlab-myst, which renders them.
 
 Outputs stay empty. Code cells the book removes (tag ``remove-cell``, such as glue cells)
 start with ``%%capture`` so that running them shows nothing. The copy lives in ``_lab/``
@@ -53,6 +55,7 @@ from coursekit.lab.markdown import (
     index,
     resolve_markdown,
 )
+from coursekit.lab.teaching import teaching_blocks
 
 __all__ = [
     "LAB_DIR",
@@ -223,9 +226,13 @@ def prepare(
     if glue is None:
         glue = cached_glue(root, files, state)
 
+    block_problems: list[str] = []
+    blocks = teaching_blocks(root, block_problems)
+
     def ctx_for(rel: str) -> Context:
         docname = rel.rsplit(".", 1)[0]
         return Context(
+            blocks=blocks,
             page=PurePosixPath(rel),
             glue=glue.get(docname, {}),
             glue_by_page=glue,
@@ -241,6 +248,7 @@ def prepare(
         data, problems = _render(rel, path, ctx_for, bib)
         rendered[rel] = data
         report.problems += problems
+    report.problems += block_problems
 
     manifest = _load_manifest(state)
     new_manifest: dict[str, str] = {}

@@ -63,6 +63,9 @@ class Context:
     labels: Mapping[str, tuple[str, str]]  # label → (docname, section title)
     cite_label: Callable[[str], str]
     problems: list[str] = field(default_factory=list)
+    #: ``{objectives}`` and ``{objective-table}`` blocks: directive name → lines of Markdown
+    #: for its arguments (book-only directives of :mod:`coursekit.sphinxext.teaching`)
+    blocks: Callable[[str, list[str], str], list[str]] | None = None
 
 
 def _relative_link(ctx: Context, docname: str) -> str:
@@ -241,6 +244,13 @@ def resolve_markdown(text: str, ctx: Context, bib: Any | None = None) -> str:
                 skipping = match["fence"]
                 out.extend(f"{entry}\n" for entry in _bibliography_list(ctx, bib))
                 continue
+            book_only = re.match(r"\{(objectives|objective-table)\}(.*)$", info)
+            if book_only and ctx.blocks is not None:
+                skipping = match["fence"]
+                docname = ctx.page.with_suffix("").as_posix()
+                lines = ctx.blocks(book_only[1], book_only[2].split(), docname)
+                out.extend(f"{_resolve_inline(ctx, entry)}\n" for entry in lines)
+                continue
             if info.startswith("{"):
                 directives.append(match["fence"])
                 out.append(_resolve_inline(ctx, line))
@@ -284,8 +294,19 @@ def index(
         docname = rel.rsplit(".", 1)[0]
         docs[docname] = rel
         pending: list[str] = []
+        exercise: str | None = None
         for text in _markdown_of(rel, path):
             for line in text.splitlines():
+                opened = re.match(r"^(`{3,}|:{3,})\{exercise\}\s*(?P<title>.*)$", line.strip())
+                if opened:
+                    exercise = _plain(opened["title"]) or "Exercise"
+                    continue
+                option = re.match(r"^:label:\s*(?P<label>\S+)\s*$", line.strip())
+                if option and exercise is not None:
+                    labels[option["label"]] = (docname, exercise)
+                    exercise = None
+                    continue
+                exercise = None
                 label = re.match(r"^\((?P<label>[^()\s]+)\)=\s*$", line)
                 if label:
                     pending.append(label["label"])

@@ -24,6 +24,7 @@ every item concerned; nothing is dropped silently.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -302,9 +303,16 @@ _TYPE_NAMES = {
 }
 
 
-def to_answer_key(bank: Bank, *, bibliography: Bibliography | None = None) -> str:
-    """Return a Markdown answer key: every item with its answers, feedback, explanation
-    and sources (short labels from ``references.bib`` plus the bib keys)."""
+def to_answer_key(
+    bank: Bank,
+    *,
+    bibliography: Bibliography | None = None,
+    objectives: Mapping[str, str] | None = None,
+) -> str:
+    """Return a Markdown answer key: every item with its learning objective (id, and its
+    text when ``objectives`` maps ids to texts), answers, feedback, explanation and sources
+    (short labels from ``references.bib`` plus the bib keys)."""
+    objectives = objectives or {}
     labels = source_labels(bank, bibliography)
     lines = [
         f"# Answer key: {_md(bank.title)}",
@@ -318,7 +326,8 @@ def to_answer_key(bank: Bank, *, bibliography: Bibliography | None = None) -> st
         lines += [
             f"## {number}. `{item.id}` ({_TYPE_NAMES[item.type]})",
             "",
-            f"**Objective:** `{item.objective}`",
+            f"**Objective:** `{item.objective}`"
+            + (f": {_md(objectives[item.objective])}" if item.objective in objectives else ""),
             "",
             f"**Question.** {_md(item.prompt)}",
             "",
@@ -337,10 +346,12 @@ def export(
     fmt: Literal["gift", "answer-key"],
     *,
     bibliography: Bibliography | None = None,
+    objectives: Mapping[str, str] | None = None,
 ) -> str:
-    """Export ``bank`` as ``"gift"`` or ``"answer-key"``."""
+    """Export ``bank`` as ``"gift"`` or ``"answer-key"`` (``objectives``: id → text, for
+    the answer key)."""
     if fmt == "gift":
         return to_gift(bank, bibliography=bibliography)
     if fmt == "answer-key":
-        return to_answer_key(bank, bibliography=bibliography)
+        return to_answer_key(bank, bibliography=bibliography, objectives=objectives)
     raise ExportError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")

@@ -24,10 +24,11 @@ import base64
 import gzip
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from coursekit._paths import toc_pages
 from coursekit.quiz.bank import Bank, load_bank
 from coursekit.quiz.markdown import to_text
 from coursekit.quiz.model import count_of
@@ -54,35 +55,12 @@ def _book_dir() -> Path:
     return _paths.book_dir()
 
 
-def _toc_order(book: Path) -> list[str]:
-    """Files of ``_toc.yml`` (next to ``book/``) in reading order, without extension."""
-    toc = book.parent / "_toc.yml"
-    if not toc.is_file():
-        return []
-    import yaml
-
-    data = yaml.safe_load(toc.read_text(encoding="utf-8")) or {}
-    order: list[str] = [str(data.get("root", ""))]
-
-    def walk(entries: Iterable[Any]) -> None:
-        for entry in entries or ():
-            if isinstance(entry, dict):
-                if "file" in entry:
-                    order.append(str(entry["file"]))
-                walk(entry.get("sections", []))
-                walk(entry.get("chapters", []))
-
-    walk(data.get("parts", []))
-    walk(data.get("chapters", []))
-    return order
-
-
 def quiz_pages(book: Path | None = None) -> dict[str, str]:
     """Bank id → the page (path below ``book/``, no extension) whose notebook shows it with
     ``quiz.show("<id>")``, in the order of the table of contents."""
     book = Path(book) if book else _book_dir()
     notebooks = sorted(p for p in book.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    rank = {name: n for n, name in enumerate(_toc_order(book))}
+    rank = {name: n for n, name in enumerate(toc_pages(book.parent))}
     root = book.parent
 
     def key(path: Path) -> tuple[int, str]:
@@ -105,7 +83,17 @@ def quiz_pages(book: Path | None = None) -> dict[str, str]:
     return pages
 
 
-def _bank_entry(bank: Bank, page: str) -> dict[str, Any]:
+def _objective_texts(book: Path) -> dict[str, str]:
+    """Objective id → text (the progress table names objectives by their text)."""
+    from coursekit.teaching.objectives import ObjectiveError, load_objectives
+
+    try:
+        return {o.id: o.text for o in load_objectives(book)}
+    except ObjectiveError:
+        return {}
+
+
+def _bank_entry(bank: Bank, page: str, texts: Mapping[str, str]) -> dict[str, Any]:
     labels = source_labels(bank)
     markup = render_static(bank, heading_level=3, instance=INSTANCE)
     return {
@@ -113,7 +101,15 @@ def _bank_entry(bank: Bank, page: str) -> dict[str, Any]:
         "version": bank.digest,
         "title": " ".join(to_text(bank.title).split()),
         "page": f"{page}.html" if page else "",
-        "items": [{"id": it.id, "type": it.type, "objective": it.objective} for it in bank],
+        "items": [
+            {
+                "id": it.id,
+                "type": it.type,
+                "objective": it.objective,
+                "objective_text": texts.get(it.objective, it.objective),
+            }
+            for it in bank
+        ],
         "markup": _PAYLOAD.sub("", markup),
         "payloads": {it.id: item_payload(it, labels) for it in bank},
     }
@@ -124,8 +120,9 @@ def progress_data(book: Path | None = None) -> list[dict[str, Any]]:
     title, page link, items (id, type, objective), the static markup without payloads and
     the payloads (answers, model answers) as data."""
     book = Path(book) if book else _book_dir()
+    texts = _objective_texts(book)
     return [
-        _bank_entry(load_bank(bank_id, book=book), page)
+        _bank_entry(load_bank(bank_id, book=book), page, texts)
         for bank_id, page in quiz_pages(book).items()
     ]
 

@@ -4,6 +4,9 @@
   builds, the chart and quiz scripts and styles) and its config defaults, so a book only
   needs ``coursekit.sphinxext`` in its extensions.
 * Adds the ``{ck}`` role (:mod:`coursekit.sphinxext.roles`): figures from the datasets.
+* Adds the teaching kit (:mod:`coursekit.sphinxext.teaching`): ``{objectives}``,
+  ``{objective-table}`` and the time-on-task line under each page's title, and loads
+  ``sphinx-exercise`` for the ``{exercise}``/``{solution}`` directives.
 * Drops the ipywidgets state that myst-nb embeds in every page with a widget (the static
   book never uses it; it is most of a page's weight and holds quiz explanations in clear
   text). myst-nb adds it whenever a notebook's metadata has widget state, whatever
@@ -45,6 +48,7 @@ JS_FILES: tuple[str, ...] = (
     "coursekit-search.js",
     "quiz.js",
     "appraisal.js",
+    "coursekit-exercises.js",
 )
 #: Stylesheets every page loads.
 CSS_FILES: tuple[str, ...] = ("coursekit.css", "quiz.css", "appraisal.css")
@@ -138,6 +142,7 @@ def inputs_fingerprint(srcdir: Path) -> str:
     package = Path(__file__).resolve().parents[1]
     files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     files += sorted((Path(srcdir) / "book" / "quizzes").glob("*.yml"))
+    files += sorted((Path(srcdir) / "book" / "objectives").glob("*.yml"))
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
@@ -159,6 +164,7 @@ def setup(app: Any) -> dict[str, Any]:
 
     from coursekit.explore.render import OUTPUT_ENV
     from coursekit.sphinxext.roles import ck_role
+    from coursekit.sphinxext.teaching import setup_teaching
 
     # Kernels that execute the book inherit this: chart outputs keep only the Vega-Lite
     # spec, which VegaLiteMimeRenderer turns into the book's figure (no live SVG).
@@ -169,6 +175,8 @@ def setup(app: Any) -> dict[str, Any]:
     for css in CSS_FILES:
         app.add_css_file(css)
     app.add_role("ck", ck_role)
+    app.setup_extension("sphinx_exercise")
+    setup_teaching(app)
     app.connect("config-inited", _config_inited)
     app.connect("doctree-read", _drop_widget_state)
     app.connect("html-page-context", _page_context, priority=900)

@@ -67,7 +67,11 @@
       var t = tally(), s = saved(bank);
       bank.items.forEach(function (item) {
         var st = status(item, s[item.id]);
-        if (!objectives[item.objective]) { objectives[item.objective] = tally(); order.push(item.objective); }
+        if (!objectives[item.objective]) {
+          objectives[item.objective] = tally();
+          objectives[item.objective].text = item.objective_text || item.objective;
+          order.push(item.objective);
+        }
         add(t, item, st); add(all, item, st); add(objectives[item.objective], item, st);
         if (st === "wrong" || st === "open-missed") { missed.push({ bank: bank, item: item }); }
       });
@@ -100,7 +104,7 @@
     sum.order.forEach(function (name) {
       var row = body.appendChild(el("tr"));
       row.setAttribute("data-progress-objective", name);
-      row.appendChild(el("th", "", name)).scope = "row";
+      row.appendChild(el("th", "", sum.objectives[name].text)).scope = "row";
       cells(row, sum.objectives[name]);
     });
   }

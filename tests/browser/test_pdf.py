@@ -1,0 +1,103 @@
+"""The printable course: `coursekit pdf` over the built book, checked by reading the PDFs.
+
+One test prints the whole course once (with the session's Chromium) and checks both files,
+so that parallel workers never print it twice.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from coursekit.quiz.bank import load_bank
+from coursekit.quiz.markdown import to_text
+from coursekit.quiz.progress import quiz_pages
+from coursekit.teaching.pdf import print_course, site_pages
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _pdf_text(path: Path) -> tuple[str, list[str]]:
+    from pypdf import PdfReader
+
+    pages = [_norm(p.extract_text() or "") for p in PdfReader(path).pages]
+    return " ".join(pages), pages
+
+
+def _windows(text: str, words: int = 7) -> list[str]:
+    """Up to two runs of ``words`` plain words from ``text`` (no numbers, maths or symbols),
+    one near the start and one from the middle: distinctive, and extracted alike from both
+    PDFs."""
+    tokens = _norm(text).split()
+    plain = [bool(re.fullmatch(r"[a-z][a-z'’-]*[a-z][,.;:]?", t)) for t in tokens]
+    runs = [i for i in range(len(tokens) - words + 1) if all(plain[i : i + words])]
+    if not runs:
+        return []
+    picks = [runs[0], runs[len(runs) // 2]]
+    return list(dict.fromkeys(" ".join(tokens[i : i + words]) for i in picks))
+
+
+def test_the_course_prints_without_answers_and_the_key_with_them(
+    browser: object, site_dir: Path, tmp_path: Path
+) -> None:
+    report = print_course(site_dir, tmp_path, root=ROOT, browser=browser)
+    assert report.problems == []
+    assert report.course.is_file() and report.answer_key.is_file()
+
+    # A section per page, in the order of the table of contents, each starting a sheet.
+    pages = site_pages(site_dir, ROOT)
+    assert len(report.sections) == len(pages) >= 30
+    starts = [start for _, start in report.sections]
+    assert starts == sorted(set(starts)) and starts[0] == 0
+    assert report.course_pages >= len(pages)
+    course, sheets = _pdf_text(report.course)
+    for (heading, start), (name, _) in zip(report.sections, pages, strict=True):
+        words = _norm(heading).split()[:3]
+        assert " ".join(words) in sheets[start], f"{name}: its section should start on a new page"
+    from pypdf import PdfReader
+
+    outline = [item.title for item in PdfReader(report.course).outline]
+    assert outline == [heading for heading, _ in report.sections]
+
+    # Quizzes are printed with their questions ...
+    banks = [load_bank(bank_id) for bank_id in quiz_pages()]
+    assert banks
+    for bank in banks:
+        for window in _windows(to_text(bank.items[0].prompt), 5)[:1]:
+            assert window in course, f"{bank.id}: question missing from the PDF"
+
+    # ... and no answer is printed anywhere: no model answer of an exercise, no quiz
+    # explanation. The same text is in the answer key (so the check can fail).
+    key, _ = _pdf_text(report.answer_key)
+    solutions = []
+    for _, path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for solution in soup.select("main .solution"):
+            title = solution.select_one(".admonition-title")
+            if title:
+                title.decompose()
+            solutions.append(solution.get_text(" "))
+    assert len(solutions) >= 25
+    checked = 0
+    for text in solutions:
+        for window in _windows(text):
+            assert window not in course, f"a model answer is printed in the course: {window!r}"
+            assert window in key, f"the answer key misses a model answer: {window!r}"
+            checked += 1
+    for bank in banks:
+        for item in bank.items:
+            for window in _windows(to_text(item.explanation))[:1]:
+                assert window not in course, f"{bank.id}/{item.id}: explanation printed"
+                assert window in key, f"{bank.id}/{item.id}: explanation missing from the key"
+                checked += 1
+    assert checked >= 100
+    assert "objective:" in key

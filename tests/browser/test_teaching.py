@@ -1,0 +1,98 @@
+"""Exercises, the objectives map and time on task in the built book, in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from coursekit.teaching import course_map
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+OBJECTIVES, EXERCISES, ITEMS = course_map(ROOT / "book")
+BY_PAGE: dict[str, list[str]] = defaultdict(list)
+for _exercise in EXERCISES:
+    BY_PAGE[_exercise.page].append(_exercise.label)
+
+
+@pytest.mark.parametrize("page_name", sorted(BY_PAGE))
+def test_solutions_are_hidden_and_open_with_the_keyboard(
+    new_page, http_base: str, page_name: str
+) -> None:
+    page, log = new_page()
+    page.goto(f"{http_base}/{page_name}.html")
+    page.wait_for_load_state("load")
+    for label in BY_PAGE[page_name]:
+        exercise = page.locator(f"#{label}")
+        assert exercise.count() == 1, f"{label} is not on {page_name}"
+        assert exercise.locator(".admonition-title").is_visible()
+    solutions = page.locator("main .solution")
+    assert solutions.count() == len(BY_PAGE[page_name])
+    for n in range(solutions.count()):
+        solution = solutions.nth(n)
+        body = solution.locator(":scope > :not(.admonition-title)").first
+        button = solution.locator("button.toggle-button")
+        button.wait_for(state="attached")
+        assert not body.is_visible(), f"{page_name}: solution {n + 1} is visible at load"
+        assert button.get_attribute("aria-expanded") == "false"
+        label = button.get_attribute("aria-label") or ""
+        assert label.startswith("Show or hide the model answer"), label
+        button.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('toggle-button')")
+        page.keyboard.press("Enter")
+        body.wait_for(state="visible")
+        assert button.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Enter")
+        body.wait_for(state="hidden")
+    assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
+
+
+def test_the_objective_map_renders(new_page, http_base: str) -> None:
+    page, log = new_page()
+    page.goto(f"{http_base}/book/about/objectives-map.html")
+    rows = page.locator("table.ck-objective-table tbody tr")
+    assert rows.count() == len(OBJECTIVES)
+    assert page.locator("table.ck-objective-table").count() == len(OBJECTIVES.chapters)
+    for objective in OBJECTIVES:
+        row = page.locator(f"tr#map-{objective.id}")
+        assert row.count() == 1
+        assert objective.text.replace("*", "")[:40] in row.inner_text()
+    # every exercise link leads to the exercise
+    hrefs = page.locator("table.ck-objective-table td:nth-child(3) a").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    assert len(hrefs) >= len(EXERCISES)
+    target = hrefs[0]
+    page.goto(target)
+    assert page.locator(f"#{target.split('#')[1]}.exercise").count() == 1
+    assert log.console_errors == [] and log.blocked == []
+
+
+_TIME = re.compile(r"^Estimated time: about (\d+ hours? ?)?(\d+ minutes?)? \(reading at \d+ words")
+
+
+@pytest.mark.parametrize(
+    "page_name",
+    sorted({o.page for o in OBJECTIVES} | {"book/ptsd/index", "book/mdma/index"}),
+)
+def test_pages_show_their_time(new_page, http_base: str, page_name: str) -> None:
+    page, _ = new_page()
+    page.goto(f"{http_base}/{page_name}.html")
+    line = page.locator("main p.ck-time")
+    assert line.count() == 1
+    text = line.inner_text()
+    if page_name.endswith("/index") and page_name != "book/index":
+        assert text.startswith("This chapter: about"), text
+    elif page_name == "book/index":
+        assert text.startswith("The whole course: about"), text
+    else:
+        assert _TIME.match(text), text
+    # it sits right under the page title
+    assert page.evaluate(
+        "() => document.querySelector('main h1').parentElement.contains("
+        "document.querySelector('p.ck-time'))"
+    )
