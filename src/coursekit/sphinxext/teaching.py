@@ -97,7 +97,8 @@ def _doc_link(page: str, text: str | None, env: Any) -> nodes.Node:
     return ref
 
 
-def _label_link(label: str, env: Any) -> nodes.Node:
+def _label_link(label: str, title: str, env: Any) -> nodes.Node:
+    """A link to the exercise ``label``, named by its title."""
     from sphinx.addnodes import pending_xref
 
     ref = pending_xref(
@@ -105,10 +106,10 @@ def _label_link(label: str, env: Any) -> nodes.Node:
         refdomain="std",
         reftype="ref",
         reftarget=label,
-        refexplicit=False,
+        refexplicit=True,
         refdoc=env.docname,
     )
-    ref.append(nodes.inline(label, label))
+    ref.append(nodes.inline(title, title))
     return ref
 
 
@@ -160,9 +161,9 @@ class ObjectiveTableDirective(Directive):
                     )
                 tr.append(nodes.entry("", pages))
                 exercises_cell = nodes.bullet_list()
-                for label, _title in row.exercises:
+                for label, title in row.exercises:
                     exercises_cell.append(
-                        nodes.list_item("", nodes.paragraph("", "", _label_link(label, env)))
+                        nodes.list_item("", nodes.paragraph("", "", _label_link(label, title, env)))
                     )
                 tr.append(
                     nodes.entry("", exercises_cell)

@@ -125,10 +125,12 @@ def _print_pages(
                 report.problems.append(f"{name}: {failed} chart(s) failed to draw")
             page.emulate_media(media="print")
             heading = page.evaluate(
-                "() => (document.querySelector('main h1') || {}).textContent || document.title"
+                "() => (document.querySelector('main article h1') || {}).textContent"
+                " || document.title"
             )
-            data = page.pdf(**_PDF, footer_template=_footer(title))
-            out.append((" ".join(str(heading).replace("#", "").split()) or name, data))
+            heading = " ".join(str(heading).replace("#", "").split()) or name
+            data = page.pdf(**_PDF, footer_template=_footer(f"{title} · {heading}"))
+            out.append((heading, data))
     finally:
         context.close()
     return out
@@ -177,7 +179,7 @@ def answer_key_html(site: Path, root: Path, title: str) -> str:
         blocks = soup.select("main .exercise, main .solution")
         if not blocks:
             continue
-        h1 = soup.select_one("main h1")
+        h1 = soup.select_one("main article h1")
         heading = h1.get_text(" ", strip=True).replace("#", "").strip() if h1 else path.stem
         parts.append(f'<section class="ck-key-page"><h3>{html.escape(heading)}</h3>')
         for block in blocks:
@@ -239,6 +241,8 @@ h2.ck-key-part {{ break-before: page; }}
 h2.ck-key-part:first-of-type {{ break-before: avoid; }}
 section.ck-key-bank h3 {{ break-before: page; }}
 .admonition {{ break-inside: avoid-page; }}
+/* the course's print stylesheet leaves solutions out; the answer key is where they belong */
+@media print {{ .solution {{ display: block !important; }} }}
 </style>
 <script>window.MathJax = {{ options: {{ enableMenu: false }} }};</script>
 <script defer src="_static/vendor/tex-svg.js"></script>
