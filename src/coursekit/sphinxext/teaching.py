@@ -118,7 +118,22 @@ class ObjectiveTableDirective(Directive):
 
     has_content = False
 
+    @staticmethod
+    def _overview_cell(ids: tuple[str, ...], lead: str) -> nodes.entry:
+        """A map cell for a chapter overview objective: the objectives it sums up (linked)."""
+        paragraph = nodes.paragraph(text=lead + (":" if ids else ""))
+        entry = nodes.entry("", paragraph)
+        if ids:
+            listing = nodes.bullet_list()
+            for oid in ids:
+                link = nodes.reference("", "", internal=True, refid=f"map-{oid}")
+                link.append(nodes.literal(oid, oid))
+                listing.append(nodes.list_item("", nodes.paragraph("", "", link)))
+            entry.append(listing)
+        return entry
+
     def run(self) -> list[nodes.Node]:
+        from coursekit.quiz.model import count_of
         from coursekit.teaching.mapping import course_map, coverage_problems, objective_map
         from coursekit.teaching.objectives import ObjectiveError
 
@@ -160,6 +175,16 @@ class ObjectiveTableDirective(Directive):
                         nodes.list_item("", nodes.paragraph("", "", _doc_link(page, None, env)))
                     )
                 tr.append(nodes.entry("", pages))
+                if row.includes:
+                    tr.append(self._overview_cell(row.includes, "practised through"))
+                    tr.append(
+                        self._overview_cell(
+                            (),
+                            f"{count_of(len(row.items), 'quiz item')} in those rows",
+                        )
+                    )
+                    body.append(tr)
+                    continue
                 exercises_cell = nodes.bullet_list()
                 for label, title in row.exercises:
                     exercises_cell.append(
@@ -321,7 +346,7 @@ def setup_teaching(app: Any) -> None:
     app.add_config_value("coursekit_minutes_per_open_item", defaults.minutes_per_open_item, "env")
     app.add_config_value(
         "coursekit_time_exclude",
-        ["book/reference/*", "book/progress", "book/about/*"],
+        ["book/reference/glossary", "book/reference/bibliography", "book/progress", "book/about/*"],
         "env",
     )
     app.add_directive("objectives", ObjectivesDirective)

@@ -46,6 +46,8 @@ class ObjectiveRow:
     pages: tuple[str, ...]
     exercises: tuple[tuple[str, str], ...]
     items: tuple[ItemRef, ...]
+    #: for a chapter overview objective, the objectives it sums up
+    includes: tuple[str, ...] = ()
 
 
 def objective_map(
@@ -76,6 +78,7 @@ def objective_map(
                 pages=tuple(dict.fromkeys(pages)),
                 exercises=tuple((label, titles.get(label, label)) for label in labels),
                 items=refs,
+                includes=o.includes,
             )
         )
     return rows
