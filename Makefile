@@ -11,6 +11,8 @@ LAB_CONFIG := $(CURDIR)/binder/jupyter-config
 SITE   := _build/html
 JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
 JOBS   ?= 2
+# Browser tests mostly wait on Chromium (rendering, timers), not on the CPU: one more worker
+BROWSER_JOBS ?= 3
 
 .PHONY: help install book pdf test static-checks lint format check unit notebooks build-strict browser book-checks screenshots live bench lab lab-install clean
 
@@ -66,7 +68,7 @@ build-strict: install
 	$(JB)
 
 browser: install
-	$(BIN)/pytest -q -n $(JOBS) -m browser tests/browser
+	$(BIN)/pytest -q -n $(BROWSER_JOBS) --dist worksteal -m browser tests/browser
 
 # Retake the README screenshots from the built book (docs/screenshots/).
 screenshots: install lab-install

@@ -323,3 +323,31 @@ def test_glossary_command_prints_the_page_built_from_the_dataset(capsys) -> None
 
     assert main(["glossary"]) == 0
     assert capsys.readouterr().out == glossary_markdown()
+
+
+def test_pdf_without_a_built_book_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_book(tmp_path, {"alpha": bank("alpha")})
+    monkeypatch.setenv("COURSEKIT_ROOT", str(tmp_path))
+    code = main(["pdf", "--site", str(tmp_path / "_build" / "html")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no built book" in err and "make book" in err
+    assert "Traceback" not in err
+
+
+def test_check_reports_objective_gaps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_data: Any
+) -> None:
+    book = make_book(tmp_path, {"alpha": bank("alpha")})
+    (book / "objectives").mkdir()
+    (book / "objectives" / "demo.yml").write_text(
+        "chapter: demo\ntitle: Demo\npages:\n  - page: book/demo/page\n    objectives:\n"
+        "      - id: demo-one\n        text: Explain the first idea clearly.\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--book", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert "objectives: objective demo-one (book/demo/page) has no exercise and no quiz item" in err
+    assert "unknown objective" in err  # the bank's items name objectives the data lacks

@@ -50,7 +50,8 @@ def _helpers():
 helpers = _helpers()
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-NUM = r"[−-]?\d(?:[\d,]*\d)?(?:\.\d+)?"
+# a number, including psychometric decimals written without the leading zero (α = .94)
+NUM = r"[−-]?(?:\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)"
 CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
     "percentage": re.compile(rf"(?<![\w.]){NUM}\s?%"),
     "effect size": re.compile(
@@ -59,7 +60,7 @@ CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "sample size": re.compile(
         rf"(?<!\w)[nN]\s?=\s?\d|(?<![Pp]hase )(?<![\w.\-]){NUM}\s+(?:participants|patients|people|"
-        r"persons|volunteers|veterans|users|subjects|adults|women|men|civilians|respondents|"
+        r"persons|volunteers|veterans|users|subjects|adults|women|men|civilians|respondents|students|"
         r"studies|trials|RCTs|cases|deaths|responders|controls|infusions)\b"
     ),
     "p-value": re.compile(r"(?<!\w)[pP]\s?(?:=|<|>|≤|≥)\s?0?\.\d"),

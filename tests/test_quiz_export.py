@@ -365,6 +365,18 @@ def test_answer_key_lists_answers_explanations_and_sources(raw_demo: list) -> No
     assert "Lassemo et al. 2017" in key  # short label from references.bib
 
 
+def test_answer_key_names_each_items_objective_with_its_text(raw_demo: list) -> None:
+    texts = {item["objective"]: f"Objective text for {item['objective']}." for item in raw_demo}
+    key = to_answer_key(quiz.load_bank(DEMO), objectives=texts)
+    sections = re.split(r"^## ", key, flags=re.MULTILINE)[1:]
+    for section, item in zip(sections, raw_demo, strict=True):
+        line = next(ln for ln in section.splitlines() if ln.startswith("**Objective:**"))
+        assert line == f"**Objective:** `{item['objective']}`: {texts[item['objective']]}"
+    # without the objectives data the id alone is given
+    bare = to_answer_key(quiz.load_bank(DEMO))
+    assert f"**Objective:** `{raw_demo[0]['objective']}`\n" in bare
+
+
 def test_answer_key_escapes_html(tmp_path: Path) -> None:
     item = {
         **_common("x-xss", "single", prompt="<script>alert(1)</script>"),

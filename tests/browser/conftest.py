@@ -163,3 +163,13 @@ def run_axe(page: object) -> list[dict]:
         }"""
     )
     return [v for v in result if v["impact"] in {"serious", "critical"}]
+
+
+#: The longest browser test (it prints the whole book): started first, so that the workers
+#: finish together instead of one of them starting it at the end.
+LONG_TESTS = ("test_the_course_prints_without_answers_and_the_key_with_them",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run :data:`LONG_TESTS` first (see there)."""
+    items.sort(key=lambda item: item.name not in LONG_TESTS)

@@ -632,6 +632,24 @@ PREVIEW_TEXT_JS = r"""() => {
 }"""
 
 
+def _solution_snippets(md_page: str) -> list[str]:
+    """Five plain words from each model answer on ``md_page`` (and only there)."""
+    from coursekit.teaching import find_exercises
+
+    snippets = []
+    for exercise in find_exercises(ROOT / "book"):
+        if f"{exercise.page}.md" != md_page or not exercise.solution:
+            continue
+        source = (ROOT / md_page).read_text(encoding="utf-8")
+        words = r"(?<![\w{`])(?:[A-Za-z]{2,} ){4}[A-Za-z]{2,}(?![\w`])"
+        # a run of words found only in the answer, so that it cannot match the task's text
+        unique = [m.group(0) for m in re.finditer(words, exercise.solution)]
+        unique = [run for run in unique if source.count(run) == 1]
+        if unique:
+            snippets.append(unique[0])
+    return snippets
+
+
 @pytest.mark.parametrize("md_page", PAGES)
 def test_page_previews_as_myst(lab: Lab, tab: tuple[object, Log], md_page: str) -> None:
     """The MyST pages, opened with Open With > Markdown Preview, show no raw MyST."""
@@ -648,6 +666,16 @@ def test_page_previews_as_myst(lab: Lab, tab: tuple[object, Log], md_page: str) 
     text = page.evaluate(PREVIEW_TEXT_JS)
     assert len(text) > 100, f"{md_page}: preview is empty"
     assert not _raw_myst(text), f"{md_page}: raw MyST visible: {_raw_myst(text)[:10]}"
+    view = page.locator(".jp-MarkdownViewer:not(.lm-mod-hidden) .myst")
+    for snippet in _solution_snippets(md_page):
+        # the model answer is collapsed when the page opens, and opens from its title
+        answer = view.get_by_text(snippet).first
+        assert answer.count() == 1, f"{md_page}: model answer not rendered: {snippet!r}"
+        assert not answer.is_visible(), f"{md_page}: model answer shown at load: {snippet!r}"
+    if _solution_snippets(md_page):
+        view.get_by_text(re.compile(r"^Solution to")).first.click()
+        first = view.get_by_text(_solution_snippets(md_page)[0]).first
+        first.wait_for(state="visible", timeout=10_000)
     assert not log.console_errors, f"{md_page}: console errors: {log.console_errors}"
     assert not log.blocked, f"{md_page}: requests to other hosts: {log.blocked}"
 
