@@ -142,6 +142,22 @@ def explorer_speed() -> None:
         print(f"  {name:36s} {ms:8.1f} ms")
 
 
+def pdf_speed(site: Path, dest: Path) -> None:
+    """Time `coursekit pdf`'s work on the built book: pages, sheets and seconds."""
+    if not Path(CHROMIUM).exists():
+        print(f"printed course: skipped ({CHROMIUM} not found)")
+        return
+    from coursekit.teaching.pdf import print_course
+
+    start = time.perf_counter()
+    report = print_course(site, dest, root=ROOT, chromium=CHROMIUM)
+    seconds = time.perf_counter() - start
+    print(
+        f"printed course: {seconds:5.1f} s for {len(report.sections)} pages of the book, "
+        f"{report.course_pages} sheets (course) and {report.answer_key_pages} (answer key)"
+    )
+
+
 def main() -> None:
     """Run every benchmark and print its figures."""
     out = Path(tempfile.mkdtemp(prefix="coursekit-bench-"))
@@ -152,6 +168,7 @@ def main() -> None:
         print(f"clean build (execute all notebooks): {clean:7.1f} s")
         print(f"no-change rebuild:                   {rebuild:7.1f} s")
         page_weights(out / "_build" / "html")
+        pdf_speed(out / "_build" / "html", out / "pdf")
     finally:
         shutil.rmtree(out, ignore_errors=True)
     nbmake = timed(

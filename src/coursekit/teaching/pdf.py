@@ -129,7 +129,8 @@ def _print_pages(
                 " || document.title"
             )
             heading = " ".join(str(heading).replace("#", "").split()) or name
-            data = page.pdf(**_PDF, footer_template=_footer(f"{title} · {heading}"))
+            label = heading if heading.startswith(title) else f"{title} · {heading}"
+            data = page.pdf(**_PDF, footer_template=_footer(label))
             out.append((heading, data))
     finally:
         context.close()
