@@ -17,17 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from coursekit.teaching import pdf as _pdf
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+# The same system Chromium and start-up flags as `coursekit pdf` (one place for both).
+CHROMIUM = _pdf.CHROMIUM
+CHROMIUM_ARGS = list(_pdf.CHROMIUM_ARGS)
 
 
 @dataclass

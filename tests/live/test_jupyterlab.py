@@ -44,19 +44,14 @@ from pathlib import Path
 
 import pytest
 
+from coursekit.teaching import pdf as _pdf
+
 pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+# The same system Chromium and start-up flags as the browser tests and `coursekit pdf`.
+CHROMIUM = _pdf.CHROMIUM
+CHROMIUM_ARGS = list(_pdf.CHROMIUM_ARGS)
 NOTEBOOKS = sorted(
     p.relative_to(ROOT).as_posix()
     for p in (ROOT / "book").rglob("*.ipynb")
