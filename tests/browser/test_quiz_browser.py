@@ -208,7 +208,16 @@ def exercise_quizzes(page: Any, url: str, where: str) -> None:
             assert retry.is_visible() and retry.evaluate("b => b === document.activeElement")
             assert node.locator("[data-action=check]").is_hidden()
 
-    # 2. a reload keeps the progress
+    # 2. a reload keeps the progress (once the batched write has happened: quiz.js saves
+    # shortly after each answer, and on pagehide)
+    page.wait_for_function(
+        """(quizzes) => quizzes.every(([id, n]) => Object.keys(localStorage).some(k =>
+             k.startsWith('coursekit-quiz:' + id + ':') && Object.values(
+               JSON.parse(localStorage.getItem(k)).items || {}
+             ).filter(s => s.checked).length >= n))""",
+        arg=[[quiz_id, len(items)] for quiz_id, items in quizzes],
+        timeout=10_000,
+    )
     page.reload(wait_until="load")
     page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
     for q, (quiz_id, items) in enumerate(quizzes):
