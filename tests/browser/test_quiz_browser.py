@@ -218,6 +218,9 @@ def exercise_quizzes(page: Any, url: str, where: str) -> None:
         arg=[[quiz_id, len(items)] for quiz_id, items in quizzes],
         timeout=10_000,
     )
+    # Chromium hands a page's localStorage writes to the browser process asynchronously; on a
+    # loaded machine a reload at once can still read the previous state.
+    page.wait_for_timeout(500)
     page.reload(wait_until="load")
     page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
     for q, (quiz_id, items) in enumerate(quizzes):

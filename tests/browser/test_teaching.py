@@ -44,7 +44,7 @@ def test_solutions_are_hidden_and_open_with_the_keyboard(
              return buttons.length === document.querySelectorAll('main .solution').length
                && buttons.every(b => (b.getAttribute('aria-label') || '').startsWith('Show or'));
            }""",
-        timeout=10_000,
+        timeout=30_000,
     )
     solutions = page.locator("main .solution")
     assert solutions.count() == len(BY_PAGE[page_name])
