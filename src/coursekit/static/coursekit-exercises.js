@@ -1,7 +1,7 @@
 /* Exercises: give each collapsed model answer and hint a button name that says what it opens.
    sphinx-togglebutton adds one button per collapsed admonition, all named "Toggle hidden
    content"; a screen-reader user tabbing through a page hears the same name for every one.
-   Runs after togglebutton has added its buttons (both start on DOMContentLoaded). */
+   Runs after togglebutton has added its buttons (see below). */
 (function () {
   "use strict";
 
@@ -26,14 +26,15 @@
       });
   }
 
-  function start() {
-    // togglebutton's own DOMContentLoaded handler may run after this one: wait a turn.
+  // This script is deferred: it runs before DOMContentLoaded, and sphinx-togglebutton (a
+  // plain script in the head) adds its buttons in a DOMContentLoaded listener registered
+  // before this one. Name them after that listener has run, and again at "load" in case a
+  // page adds toggles later; naming is idempotent.
+  document.addEventListener("DOMContentLoaded", function () {
     window.setTimeout(relabel, 0);
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  });
+  window.addEventListener("load", relabel);
+  if (document.readyState === "complete") {
+    relabel();
   }
 })();
