@@ -195,7 +195,8 @@ def answer_key_html(site: Path, root: Path, title: str) -> str:
         texts = {o.id: o.text for o in load_objectives(book)}
     except ObjectiveError:
         texts = {}
-    md = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin)
+    # maths as MathJax delimiters, typeset by the book's own MathJax when the key is printed
+    md = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, renderer=_tex)
     parts.append('<h2 class="ck-key-part">Part 2. Quiz answer keys</h2>')
     for bank_id in quiz_pages(book):
         key = to_answer_key(load_bank(bank_id, book=book), objectives=texts)
@@ -203,30 +204,15 @@ def answer_key_html(site: Path, root: Path, title: str) -> str:
         key = "### " + key[2:] if key.startswith("# ") else key
         parts.append(f'<section class="ck-key-bank">{md.render(key)}</section>')
     body = "\n".join(parts)
-    body = body.replace('<span class="math inline">', '<span class="math">\\(').replace(
-        '<div class="math block">', '<div class="math">\\['
-    )
     base = html.escape(site.resolve().as_uri() + "/")
-    return _KEY_TEMPLATE.format(title=html.escape(title), base=base, body=_close_math(body))
+    return _KEY_TEMPLATE.format(title=html.escape(title), base=base, body=body)
 
 
-def _close_math(body: str) -> str:
-    """Close the ``\\(`` / ``\\[`` opened above where markdown-it's math span or div ends."""
-    out, i = [], 0
-    while True:
-        j = body.find('<span class="math">\\(', i)
-        k = body.find('<div class="math">\\[', i)
-        starts = [x for x in (j, k) if x >= 0]
-        if not starts:
-            out.append(body[i:])
-            return "".join(out)
-        s = min(starts)
-        inline = s == j
-        close_tag = "</span>" if inline else "</div>"
-        end = body.find(close_tag, s)
-        out.append(body[i:end])
-        out.append("\\)" if inline else "\\]")
-        i = end
+def _tex(content: str, options: dict) -> str:
+    """dollarmath's renderer: TeX between MathJax's delimiters, HTML-escaped."""
+    if options.get("display_mode"):
+        return f'<div class="math">\\[{html.escape(content)}\\]</div>'
+    return f'<span class="math">\\({html.escape(content)}\\)</span>'
 
 
 _KEY_TEMPLATE = """<!DOCTYPE html>
