@@ -225,6 +225,9 @@ def test_record_validates_and_sorts() -> None:
         (lambda: rob.overall_judgement(_all("low"), multiple_concerns_as_high=1), "multiple"),
         (lambda: rob.overall_judgement(42), "judgements"),
         (lambda: rob.domain("D9"), "domain_id"),
+        (lambda: rob.RiskOfBiasRecord("X", "primary", 0.0), "judgements"),
+        (lambda: rob.RiskOfBiasRecord("X", "primary", "D1 low"), "judgements"),
+        (lambda: rob.RiskOfBiasRecord("X", "primary", None), "judgements"),
     ],
 )
 def test_bad_rob_input_names_the_argument(call, name: str) -> None:

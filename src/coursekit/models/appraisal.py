@@ -514,7 +514,15 @@ class RiskOfBiasRecord:
     def __post_init__(self) -> None:
         require_text("study", self.study)
         require_text("outcome", self.outcome)
-        items = tuple(self.judgements)
+        if isinstance(self.judgements, (str, bytes, Mapping)):
+            raise ValueError("judgements must be a sequence of DomainJudgement objects")
+        try:
+            items = tuple(self.judgements)
+        except TypeError:
+            raise ValueError(
+                "judgements must be a sequence of DomainJudgement objects, "
+                f"got {type(self.judgements).__name__}"
+            ) from None
         if not all(isinstance(j, DomainJudgement) for j in items):
             raise ValueError("judgements must all be DomainJudgement objects")
         ids = [j.domain for j in items]
