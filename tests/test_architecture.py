@@ -13,6 +13,7 @@ import ast
 import csv
 import json
 import re
+import subprocess
 import sys
 import tomllib
 from importlib import metadata
@@ -159,3 +160,12 @@ def test_every_imported_package_is_declared() -> None:
         if not dists & declared:
             undeclared[module] = sorted(dists)
     assert not undeclared, f"imported but not declared in pyproject dependencies: {undeclared}"
+
+
+def test_importing_jsonschema_and_altair_builds_no_iri_parsers() -> None:
+    """jsonschema 4.25+ would import rfc3987-syntax (through jupyter-events' format-nongpl
+    extra), which compiles dozens of Lark parsers at import: 1.5 s added to every kernel
+    that draws a chart. pyproject.toml keeps jsonschema below 4.25; this catches an upgrade."""
+    code = "import sys, jsonschema, altair; print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -9,6 +9,8 @@ import pytest
 
 from coursekit._paths import toc_pages
 from coursekit.teaching import load_objectives
+from coursekit.teaching.pdf import SKIP
+from coursekit.teaching.pdf import site_pages as site_pages_to_print
 
 from .conftest import ROOT, run_axe, site_pages
 
@@ -97,7 +99,19 @@ def test_page_offline_over_http_and_accessible(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", PAGES)
+#: Pages opened from disk here. The printed pages are opened from disk, one by one, by the
+#: PDF test (tests/browser/test_pdf.py): it asserts the same (nothing requested from outside
+#: the disk, no script or console error, every chart drawn), so each page loads once for both.
+NOT_PRINTED = [name for name in PAGES if name in SKIP]
+
+
+def test_every_page_is_opened_from_disk_once(site_dir: Path) -> None:
+    printed = {name for name, _ in site_pages_to_print(site_dir, ROOT)}
+    assert NOT_PRINTED, "the progress page is not printed: it is checked here"
+    assert printed | set(NOT_PRINTED) == set(PAGES)
+
+
+@pytest.mark.parametrize("name", NOT_PRINTED)
 def test_page_offline_from_disk(site_dir: Path, new_page, name: str) -> None:
     path = site_dir / f"{name}.html"
     assert path.is_file(), f"{path} is not in the built book"

@@ -113,3 +113,53 @@ def test_the_course_prints_without_answers_and_the_key_with_them(
                 checked += 1
     assert checked >= 100
     assert "objective:" in key
+
+
+def test_printing_reports_what_went_wrong_on_a_page(browser: object, tmp_path: Path) -> None:
+    """The print pass is also the book's from-disk check (tests/browser/test_pages.py relies
+    on it): a request leaving the disk, a script error, a console error and an undrawn chart
+    on a page are each reported, with the page."""
+    site = tmp_path / "site"
+    (site / "book").mkdir(parents=True)
+    (site / "book" / "index.html").write_text("<title>Index</title><h1>Index</h1>")
+    bad = site / "book" / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>Bad</title></head><body><main><article>"
+        "<h1>Bad page</h1>"
+        "<img alt='' src='https://example.org/remote.png'>"
+        "<figure class='ck-chart' data-ck-state='rendered'><div class='ck-chart-view'></div>"
+        "</figure>"
+        "<script>console.error('broken widget'); undefined_function();</script>"
+        "</article></main></body></html>",
+        encoding="utf-8",
+    )
+    report = print_course(
+        site, tmp_path / "out", root=ROOT, browser=browser, pages=[("book/bad", bad)]
+    )
+    problems = "\n".join(report.problems)
+    assert "blocked a request to https://example.org/remote.png" in problems
+    assert "bad.html: console error: broken widget" in problems
+    assert "bad.html: script error:" in problems and "undefined_function" in problems
+    assert "book/bad: 1 chart(s) not drawn" in problems
+    assert report.course.is_file() and report.course_pages >= 1
+
+
+def test_every_link_and_stylesheet_of_the_answer_key_resolves(site_dir: Path) -> None:
+    """Exercises are copied into the answer key from pages in sub-folders, and the key's
+    ``<base>`` is the site root: their links must still lead to the files they named."""
+    from urllib.parse import unquote, urlsplit
+
+    from coursekit.teaching.pdf import answer_key_html
+
+    soup = BeautifulSoup(answer_key_html(site_dir, ROOT, "Course"), "html.parser")
+    base = soup.select_one("base")["href"]
+    targets = [tag.get(attr) for attr in ("href", "src") for tag in soup.select(f"[{attr}]")]
+    local = [t for t in targets if t != base and urlsplit(t).scheme in {"", "file"}]
+    assert len(local) >= 50
+    missing = []
+    for target in local:
+        url = urlsplit(target)
+        path = Path(unquote(url.path)) if url.scheme == "file" else site_dir / unquote(url.path)
+        if url.path and not path.is_file():
+            missing.append(target)
+    assert missing == []

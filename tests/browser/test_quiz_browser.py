@@ -58,8 +58,20 @@ def text_of(locator: Any) -> str:
 
 def focus_by_tab(page: Any, target: Any, selector: str = "*", limit: int = 600) -> None:
     """Press Tab until focus is on ``target`` (or inside it, on an element matching
-    ``selector``). Fails if Tab never gets there."""
+    ``selector``). Fails if Tab never gets there.
+
+    When focus is outside the quiz that holds ``target``, Tab starts from the quiz's title,
+    as it does for a reader who clicks there (a click on text sets where sequential focus
+    navigation starts): every control of the quiz is still reached by Tab alone, without
+    walking through the whole navigation first."""
     handle = target.element_handle()
+    title = page.evaluate_handle(
+        """t => { const q = t.closest('[data-quiz-id]'), a = document.activeElement;
+             return q && !(a && q.contains(a)) ? q.querySelector('.ck-quiz-title') : null; }""",
+        handle,
+    ).as_element()
+    if title is not None:
+        title.click()
     for _ in range(limit):
         if page.evaluate(
             """([c, s]) => { const a = document.activeElement;

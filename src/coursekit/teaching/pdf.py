@@ -7,6 +7,8 @@ no navigation, charts in their initial state, quizzes with their questions and o
 but no buttons, feedback or answers (those are never in the page until a student
 answers), exercise solutions left out. ``pypdf`` joins the pages and adds one bookmark
 per page, so the PDF has a section (starting on a new sheet) per page of the book.
+Whatever goes wrong on the way is reported, page by page: a request that would leave the
+disk (refused), a script or console error, a chart that did not draw.
 
 The answer key is one HTML document printed the same way: every exercise with its model
 answer, copied from the built pages, and every quiz's answer key
@@ -114,15 +116,27 @@ def _print_pages(
     context.route("**/*", local_only)
     page = context.new_page()
     page.on("pageerror", lambda exc: report.problems.append(f"{page.url}: script error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: (
+            report.problems.append(f"{page.url}: console error: {msg.text}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     try:
         for name, path in pages:
+            # each page opens as a reader sees it on screen, then prints
+            page.emulate_media(media="screen")
             page.goto(path.resolve().as_uri())
             _wait_for_page(page)
-            failed = page.evaluate(
-                "() => document.querySelectorAll('figure.ck-chart[data-ck-state=error]').length"
+            undrawn = page.evaluate(
+                """() => [...document.querySelectorAll('figure.ck-chart')].filter(f =>
+                     f.dataset.ckState !== 'rendered'
+                     || !f.querySelector('.ck-chart-view svg, .ck-chart-view canvas')).length"""
             )
-            if failed:
-                report.problems.append(f"{name}: {failed} chart(s) failed to draw")
+            if undrawn:
+                report.problems.append(f"{name}: {undrawn} chart(s) not drawn")
             page.emulate_media(media="print")
             heading = page.evaluate(
                 "() => (document.querySelector('main article h1') || {}).textContent"
@@ -147,7 +161,7 @@ def _join(parts: Sequence[tuple[str, bytes]], dest: Path, title: str) -> list[tu
     for heading, data in parts:
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(data)))
-        writer.add_outline_item(heading, start)
+        writer.add_outline_item(title=heading, page_number=start)
         sections.append((heading, start))
     writer.add_metadata({"/Title": title})
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +203,7 @@ def answer_key_html(site: Path, root: Path, title: str) -> str:
                     block["class"].remove(cls)
             for button in block.select("button.toggle-button"):
                 button.decompose()
+            _absolute_links(block, path)
             parts.append(str(block))
         parts.append("</section>")
     try:
@@ -208,6 +223,19 @@ def answer_key_html(site: Path, root: Path, title: str) -> str:
     return _KEY_TEMPLATE.format(title=html.escape(title), base=base, body=body)
 
 
+def _absolute_links(block: object, page: Path) -> None:
+    """Point the links and images of a block copied from ``page`` at their targets (the
+    answer key's ``<base>`` is the site root, not the page's folder)."""
+    from urllib.parse import urljoin, urlsplit
+
+    for tag in block.select("[href], [src]"):  # type: ignore[attr-defined]
+        for attr in ("href", "src"):
+            value = tag.get(attr)
+            if value is None or urlsplit(value).scheme or value.startswith("/"):
+                continue
+            tag[attr] = urljoin(page.resolve().as_uri(), value)
+
+
 def _tex(content: str, options: dict) -> str:
     """dollarmath's renderer: TeX between MathJax's delimiters, HTML-escaped."""
     if options.get("display_mode"):
@@ -219,7 +247,7 @@ _KEY_TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}: answer key</title>
 <base href="{base}">
 <link rel="stylesheet" href="_static/styles/pydata-sphinx-theme.css">
-<link rel="stylesheet" href="_static/sphinx-book-theme.css">
+<link rel="stylesheet" href="_static/styles/sphinx-book-theme.css">
 <link rel="stylesheet" href="_static/exercise.css">
 <link rel="stylesheet" href="_static/coursekit.css">
 <style>
