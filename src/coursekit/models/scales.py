@@ -72,7 +72,8 @@ def _check_items(items: object) -> tuple[int, ...]:
     if len(items) != N_ITEMS:
         raise ValueError(f"items must contain exactly {N_ITEMS} ratings, got {len(items)}")
     return tuple(
-        _check_score(f"items: item {n}", value, _MAX_RATING) for n, value in enumerate(items, start=1)
+        _check_score(f"items: item {n}", value, _MAX_RATING)
+        for n, value in enumerate(items, start=1)
     )
 
 
