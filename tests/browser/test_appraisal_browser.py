@@ -31,7 +31,10 @@ def test_worksheet_saves_reveals_compares_and_resets(
     # Judge one domain and give a reason; both survive a reload.
     page.select_option("#ck-rob-mapp1-d1-j", "low")
     page.fill("#ck-rob-mapp1-d1-r", "Central randomisation was described.")
-    page.wait_for_timeout(600)  # reasons are saved after a short pause in typing
+    # reasons are saved after a short pause in typing
+    page.wait_for_function(
+        "() => Object.values(localStorage).some(v => v.includes('Central randomisation'))"
+    )
     page.reload(wait_until="load")
     assert page.input_value("#ck-rob-mapp1-d1-j") == "low"
     assert page.input_value("#ck-rob-mapp1-d1-r") == "Central randomisation was described."

@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from .test_quiz_browser import active, focus_by_tab, raw_items, run_axe, shown, text_of
+from .test_quiz_browser import (
+    active,
+    focus_by_tab,
+    raw_items,
+    reload_until_ready,
+    run_axe,
+    shown,
+    text_of,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -139,8 +147,7 @@ def test_open_item_by_keyboard_with_announcements_reload_and_reset(
     state = saved(page)["items"][item["id"]]
     assert state["value"] == {"text": ANSWER, "met": [0], "rating": "partly"}
     assert state["checked"] and not state["correct"] and state["revealed"]
-    page.reload(wait_until="load")
-    page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
+    reload_until_ready(page)
     node = page.locator(f'[data-item-id="{item["id"]}"]')
     assert node.locator("textarea").input_value() == ANSWER
     assert node.locator("[data-quiz-explanation]").is_visible()
@@ -156,8 +163,7 @@ def test_open_item_by_keyboard_with_announcements_reload_and_reset(
     assert node.locator("[data-action=reveal]").get_attribute("aria-expanded") == "false"
     assert text_of(page.locator("[data-quiz-self]")).startswith(f"0 of {n_open}")
     assert saved(page) is None
-    page.reload(wait_until="load")
-    page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
+    reload_until_ready(page)
     assert page.locator(f'[data-item-id="{item["id"]}"] textarea').input_value() == ""
     assert not log.blocked, log.blocked
     assert not log.console_errors and not log.page_errors, log.console_errors + log.page_errors

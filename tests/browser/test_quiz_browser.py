@@ -18,6 +18,7 @@ from typing import Any
 import axe_playwright_python
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from coursekit import quiz
 from coursekit._paths import static_dir
@@ -178,6 +179,17 @@ def answer_wrongly(node: Any, item: dict[str, Any]) -> str:
     return shown(expected)
 
 
+def reload_until_ready(page: Any) -> None:
+    """Reload, then wait until the new document's quizzes are set up (a mark the old
+    document also carries, hence the token that only the old document has)."""
+    page.evaluate("() => { window.__ckBeforeReload = true; }")
+    page.reload(wait_until="load")
+    page.wait_for_function(
+        """() => !window.__ckBeforeReload && [...document.querySelectorAll('[data-quiz-id]')]
+             .every(q => q.dataset.quizReady)"""
+    )
+
+
 def storage_keys(page: Any, quiz_id: str) -> list[str]:
     return page.evaluate(
         "id => Object.keys(localStorage).filter(k => k.startsWith('coursekit-quiz:' + id + ':'))",
@@ -233,11 +245,15 @@ def exercise_quizzes(page: Any, url: str, where: str) -> None:
     # Chromium hands a page's localStorage writes to the browser process asynchronously; on a
     # loaded machine a reload at once can still read the previous state.
     page.wait_for_timeout(500)
-    page.reload(wait_until="load")
-    page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
+    reload_until_ready(page)
     for q, (quiz_id, items) in enumerate(quizzes):
         root = roots.nth(q)
-        assert text_of(root.locator("[data-quiz-score]")) == f"{len(items)} of {len(items)} correct"
+        restored = f"{len(items)} of {len(items)} correct"
+        try:
+            expect(root.locator("[data-quiz-score]")).to_have_text(restored, timeout=5_000)
+        except AssertionError as exc:
+            stored = page.evaluate("() => Object.assign({}, localStorage)")
+            raise AssertionError(f"{where}: {quiz_id} not restored; localStorage {stored}") from exc
         for item in items:
             node = root.locator(f'[data-item-id="{item["id"]}"]')
             assert text_of(node.locator("[data-quiz-feedback]")).startswith("✓ Correct.")
@@ -253,8 +269,7 @@ def exercise_quizzes(page: Any, url: str, where: str) -> None:
         assert storage_keys(page, quiz_id) == []
         assert root.locator("[data-quiz-feedback] .ck-quiz-result").count() == 0
         assert root.locator("fieldset input:checked").count() == 0
-    page.reload(wait_until="load")
-    page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
+    reload_until_ready(page)
 
     # 4. wrong answers show "Not quite", the feedback that applies, and the explanation
     for q, (_quiz_id, items) in enumerate(quizzes):
@@ -403,8 +418,7 @@ def test_changed_bank_does_not_restore_stale_answers(
     edited.parent.mkdir()
     edited.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     standalone(quiz.load_bank(edited))
-    page.reload(wait_until="load")
-    page.wait_for_function("() => document.querySelector('[data-quiz-id]').dataset.quizReady")
+    reload_until_ready(page)
     assert text_of(page.locator("[data-quiz-score]")) == "0 of 6 correct"
     assert node.locator("fieldset input:checked").count() == 0
     assert not set(old_keys) & set(storage_keys(page, "demo"))
