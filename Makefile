@@ -9,7 +9,11 @@ LAB_STAMP := $(VENV)/.lab-installed-stamp
 # JupyterLab settings shared by `make lab`, the live test and JupyterHub/BinderHub (binder/)
 LAB_CONFIG := $(CURDIR)/binder/jupyter-config
 SITE   := _build/html
-JB     := $(BIN)/jupyter-book build . --builder html -W --keep-going -n
+JB_FLAGS := --builder html -W --keep-going -n
+JB     := $(BIN)/jupyter-book build . $(JB_FLAGS)
+# `make test` executes each notebook once for two checks: nbmake runs a copy of the course and
+# keeps the outputs (--overwrite), and the strict build renders that copy without executing.
+EXECUTED := .executed
 JOBS   ?= 2
 # Browser tests mostly wait on Chromium (rendering, timers), not on the CPU: one more worker
 BROWSER_JOBS ?= 3
@@ -61,11 +65,24 @@ unit: install
 	$(BIN)/pytest -q -n $(JOBS) -m "not browser and not live" tests
 
 notebooks: install
-	$(BIN)/pytest -q -n $(JOBS) --nbmake --nbmake-timeout=30 book
+	rm -rf $(EXECUTED)
+	mkdir -p $(EXECUTED)
+	cp -R book _toc.yml $(EXECUTED)/
+	sed 's/^  execute_notebooks: force$$/  execute_notebooks: "off"/' _config.yml > $(EXECUTED)/_config.yml
+	grep -q '^  execute_notebooks: "off"$$' $(EXECUTED)/_config.yml
+	$(BIN)/pytest -q -n $(JOBS) --nbmake --nbmake-timeout=30 --overwrite $(EXECUTED)/book
+	touch $(EXECUTED)/.executed-stamp
 
+# The strict build of the notebooks `make notebooks` has just executed (it runs them again if
+# anything changed since). The download button offers each notebook as written, as `make book`.
 build-strict: install
+	if [ ! -f $(EXECUTED)/.executed-stamp ] || [ -n "$$(find book src _config.yml _toc.yml \
+		-newer $(EXECUTED)/.executed-stamp -print -quit)" ]; then \
+		$(MAKE) --no-print-directory notebooks; fi
 	rm -rf $(SITE)
-	$(JB)
+	$(BIN)/jupyter-book build $(EXECUTED) --path-output . $(JB_FLAGS)
+	cd book && find . -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' \
+		-exec cp {} ../$(SITE)/_sources/book/{} \;
 
 browser: install
 	$(BIN)/pytest -q -n $(BROWSER_JOBS) --dist worksteal -m browser tests/browser
@@ -111,5 +128,5 @@ lab: lab-install
 		$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/_lab"
 
 clean:
-	rm -rf _build .pytest_cache .ruff_cache .hypothesis .jupyter_cache
+	rm -rf _build $(EXECUTED) .pytest_cache .ruff_cache .hypothesis .jupyter_cache
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

@@ -47,8 +47,26 @@ def _explorers() -> dict[str, engine.Exercise]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A standalone page with every explorer's static HTML and the local scripts."""
-    out = tmp_path_factory.mktemp("explorers")
+    """A standalone page with every explorer's static HTML and the local scripts.
+
+    Built once per test run: the parallel workers share one folder (the first to take the
+    lock builds it), since computing every explorer's grid takes seconds."""
+    import fcntl
+    import os
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above each worker's own
+    out = shared / "explorers"
+    with (shared / "explorers.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "index.html").is_file():
+            _build_site(out)
+    return out
+
+
+def _build_site(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     for name in SCRIPTS:
         shutil.copy(STATIC / "vendor" / name, out / name)
     shutil.copy(STATIC / "coursekit-charts.js", out / "coursekit-charts.js")
@@ -67,7 +85,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"<body><main><h1>Course explorers</h1>{figures}</main>{scripts}</body></html>",
         encoding="utf-8",
     )
-    return out
 
 
 def _open(new_page: Callable, site: Path) -> tuple[object, object]:
