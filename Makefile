@@ -76,7 +76,7 @@ notebooks: install
 # The strict build of the notebooks `make notebooks` has just executed (it runs them again if
 # anything changed since). The download button offers each notebook as written, as `make book`.
 build-strict: install
-	if [ ! -f $(EXECUTED)/.executed-stamp ] || [ -n "$$(find book src _config.yml _toc.yml \
+	@if [ ! -f $(EXECUTED)/.executed-stamp ] || [ -n "$$(find book src _config.yml _toc.yml \
 		-newer $(EXECUTED)/.executed-stamp -print -quit)" ]; then \
 		$(MAKE) --no-print-directory notebooks; fi
 	rm -rf $(SITE)
