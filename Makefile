@@ -15,7 +15,8 @@ JB     := $(BIN)/jupyter-book build . $(JB_FLAGS)
 # keeps the outputs (--overwrite), and the strict build renders that copy without executing.
 EXECUTED := .executed
 JOBS   ?= 2
-# Browser tests mostly wait on Chromium (rendering, timers), not on the CPU: one more worker
+# Three browser workers keep both cores busy (each test waits on Chromium between bursts of
+# rendering); six were slower, only adding contention.
 BROWSER_JOBS ?= 3
 
 .PHONY: help install book pdf test static-checks lint format check unit notebooks build-strict browser book-checks screenshots live bench lab lab-install clean

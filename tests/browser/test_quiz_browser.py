@@ -180,8 +180,10 @@ def answer_wrongly(node: Any, item: dict[str, Any]) -> str:
 
 
 def reload_until_ready(page: Any) -> None:
-    """Reload, then wait until the new document's quizzes are set up (a mark the old
-    document also carries, hence the token that only the old document has)."""
+    """Reload, then wait until the new document has set up its quizzes.
+
+    The old document carries the same "ready" mark, so it is also given a token the new
+    document lacks: the wait cannot be satisfied before the new document is there."""
     page.evaluate("() => { window.__ckBeforeReload = true; }")
     page.reload(wait_until="load")
     page.wait_for_function(
